@@ -33,7 +33,15 @@ struct cmd_entry {
 };
 
 /* The entries, one per cmd-*.c file. */
+extern const struct cmd_entry cmd_cli_entry;
 extern const struct cmd_entry cmd_config_entry;
+extern const struct cmd_entry cmd_discover_entry;
+extern const struct cmd_entry cmd_inventory_entry;
+extern const struct cmd_entry cmd_plan_entry;
+extern const struct cmd_entry cmd_prune_entry;
+extern const struct cmd_entry cmd_regen_entry;
+extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_verify_entry;
 
 /* Find a command by exact name; NULL if none. */
 const struct cmd_entry *cmd_find(const char *name);

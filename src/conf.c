@@ -930,8 +930,8 @@ static void
 conf_axl(struct ctx *c, const config_setting_t *root)
 {
 	static const char *const keys[] = { "url", "user", "password_file",
-		"password_env", "ca_file", "pin_sha256", "version", "timeout",
-		"groups", NULL };
+		"password_env", "ca_file", "pin_sha256", "pin_file", "version",
+		"timeout", "groups", NULL };
 	const config_setting_t *g = conf_group(c, root, "axl", keys);
 	const config_setting_t *a;
 	struct site_axl *x = &c->s->axl;
@@ -962,11 +962,18 @@ conf_axl(struct ctx *c, const config_setting_t *root)
 		conf_add_error(c, conf_line(config_setting_get_member(g,
 		    "ca_file")), "axl.ca_file: cannot read %s: %s", x->ca_file,
 		    strerror(errno));
+	conf_get_str(c, g, "axl", "pin_file", &x->pin_file, STR_PATH, 0);
+	if ((config_setting_get_member(g, "ca_file") != NULL) +
+	    (config_setting_get_member(g, "pin_sha256") != NULL) +
+	    (config_setting_get_member(g, "pin_file") != NULL) > 1)
+		conf_add_error(c, conf_line(g), "axl: give one of ca_file, "
+		    "pin_sha256 and pin_file");
 	if (config_setting_get_member(g, "ca_file") == NULL &&
-	    config_setting_get_member(g, "pin_sha256") == NULL)
-		conf_add_error(c, conf_line(g), "axl: give ca_file or pin_sha256 "
-		    "so that the server's certificate can be verified (it is "
-		    "never skipped)");
+	    config_setting_get_member(g, "pin_sha256") == NULL &&
+	    config_setting_get_member(g, "pin_file") == NULL)
+		conf_add_error(c, conf_line(g), "axl: give ca_file, pin_sha256 "
+		    "or pin_file so that the server's certificate can be "
+		    "verified (it is never skipped)");
 	conf_get_str(c, g, "axl", "version", &x->version, STR_NAME, 0);
 	conf_get_int(c, g, "axl", "timeout", &x->timeout, 1, 3600);
 	if ((a = config_setting_get_member(g, "groups")) != NULL) {
@@ -1147,16 +1154,25 @@ conf_check_text(struct ctx *c, const char *text, size_t len)
 	return ret;
 }
 
+/* The directory of the site file, absolute when it exists, so that paths
+ * taken from it stay right whatever the working directory. */
 static char *
 conf_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');
+	char *dir, *abs;
 
 	if (slash == NULL)
-		return strdup(".");
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
+		dir = strdup(".");
+	else if (slash == path)
+		dir = strdup("/");
+	else
+		dir = strndup(path, (size_t)(slash - path));
+	if (dir != NULL && (abs = realpath(dir, NULL)) != NULL) {
+		free(dir);
+		dir = abs;
+	}
+	return dir;
 }
 
 /* Parse and validate text (a copy of the file named path). */
@@ -1321,6 +1337,7 @@ site_free(struct site *s)
 	free(s->axl.password_env);
 	free(s->axl.ca_file);
 	free(s->axl.pin_sha256);
+	free(s->axl.pin_file);
 	free(s->axl.version);
 	for (i = 0; i < s->axl.ngroups; i++)
 		free(s->axl.groups[i]);
@@ -1461,6 +1478,7 @@ conf_dump(const struct site *s, FILE *fp)
 	    s->axl.password_env);
 	dump_str(fp, "axl.ca_file", s->axl.ca_file);
 	dump_str(fp, "axl.pin_sha256", s->axl.pin_sha256);
+	dump_str(fp, "axl.pin_file", s->axl.pin_file);
 	dump_str(fp, "axl.version", s->axl.version);
 	fprintf(fp, "axl.timeout %d\n", s->axl.timeout);
 	for (i = 0; i < s->axl.ngroups; i++)

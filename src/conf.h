@@ -42,6 +42,8 @@ struct site_axl {
 	char *password_env;
 	char *ca_file;        /* verify the server against this CA bundle */
 	char *pin_sha256;     /* or pin its certificate: 64 hex digits */
+	char *pin_file;       /* or pin the certificate in this PEM file
+	                         (read when AXL is used) */
 	char *version;        /* AXL schema version, "12.5" */
 	int timeout;          /* seconds */
 	char **groups;        /* Presence Redundancy Groups; NULL = all */

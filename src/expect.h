@@ -75,11 +75,17 @@ struct expect_result {
 		size_t len;
 	} group[EXPECT_MAX_GROUPS];
 	int timed_out_idle;        /* TIMEOUT: 1 idle timer, 0 deadline */
+	int capture_full;          /* FULL: 1 the capture's ceiling, 0 the
+				      match buffer */
 };
 
 struct expect;
 
-/* A session over io with a match buffer of at most bufmax bytes. */
+/*
+ * A session over io (copied) with a match buffer of at most bufmax bytes
+ * (0: EXPECT_BUF_DEFAULT; at least EXPECT_BUF_MIN); NULL on ERR_NOMEM.
+ * expect_free() hands the transcript what it still holds back.
+ */
 struct expect *expect_new(const struct expect_io *io, size_t bufmax);
 void expect_free(struct expect *e);
 
@@ -103,6 +109,14 @@ void expect_capture(struct expect *e, struct buf *capture);
  * the silence allowed (restarted whenever bytes arrive; -1: none);
  * deadline is an absolute expect_now_ms() value (0: none).  Returns 0 with
  * the outcome in *r, or a negative ERR_* from the io.
+ *
+ * "First" is a position in the output: the match that starts earliest
+ * wins, and among matches that start at the same byte the case listed
+ * first (always-on cases before the call's own).  A case is only decided
+ * when more output could not change it (partial matching), so the result
+ * does not depend on how the output was split into reads.  ^ means the
+ * start of a line of the output.  At EOF what is buffered is matched once
+ * more as final.  The buffer is checked before anything is read.
  */
 int expect_wait(struct expect *e, const struct expect_case *cases, size_t n,
     int idle_ms, int64_t deadline, struct expect_result *r);
@@ -123,5 +137,23 @@ size_t expect_peak_buffer(const struct expect *e);
 
 /* Monotonic milliseconds. */
 int64_t expect_now_ms(void);
+
+/*
+ * The clock the session uses for its timers (default expect_now_ms); for
+ * tests that simulate time.  Deadlines passed to expect_wait() are in it.
+ */
+typedef int64_t (*expect_clock_cb)(void *arg);
+void expect_set_clock(struct expect *e, expect_clock_cb cb, void *arg);
+int64_t expect_clock(const struct expect *e);
+
+/*
+ * The last (up to) n bytes of normalised output seen, for messages: copied
+ * to dst (not NUL-terminated); returns the count.  Pager text included.
+ */
+size_t expect_recent(const struct expect *e, char *dst, size_t n);
+
+/* Default and smallest match buffer sizes for expect_new(). */
+#define EXPECT_BUF_DEFAULT (64 * 1024)
+#define EXPECT_BUF_MIN 256
 
 #endif

@@ -14,6 +14,31 @@
 /* Longest line a parser looks at; longer lines are an error. */
 #define PARSE_LINE_MAX 8192
 
+/*
+ * Lenient parsers (the *_skip variants) skip a line they must reject (a
+ * hostile or unexpected name) instead of failing the whole output, and
+ * report it here: how many lines were skipped and why the first one was.
+ */
+struct parse_skipped {
+	size_t n;
+	char first[256];   /* "line 7: ..." (escaped), or "" */
+};
+
+/*
+ * Names a parser hands out are checked against strict sets (docs/parsers.md)
+ * and are safe to send back to the CLI.  These are the same checks, for
+ * callers that build a command from user input:
+ *   unit     [A-Za-z0-9][A-Za-z0-9._-]*, < 64 bytes
+ *   file     [A-Za-z0-9][A-Za-z0-9._-]* ending .pem .der .crt .cer, < 256
+ *   service  [A-Za-z0-9][A-Za-z0-9 ._-]*, single spaces, no space at the
+ *            end, < 128
+ *   host     a DNS name: labels [A-Za-z0-9_-] joined by '.', < 254
+ */
+int parse_valid_unit(const char *s, size_t n);
+int parse_valid_file(const char *s, size_t n);
+int parse_valid_service(const char *s, size_t n);
+int parse_valid_host(const char *s, size_t n);
+
 /* ---------------------------------------------------- show network cluster */
 
 enum vos_product { PRODUCT_UNKNOWN = 0, PRODUCT_CUCM, PRODUCT_IMP };
@@ -26,7 +51,11 @@ struct vos_node {
 	enum vos_product product; /* callmanager -> CUCM, cups -> IM/P */
 	int db_publisher;      /* DBPub (the IM/P publisher is cups DBPub) */
 	int local;             /* no "using TCP since": the node we asked */
+	int authenticated;     /* the status column says "authenticated" */
 };
+
+/* At most this many node lines (ERR_TOOBIG beyond). */
+#define PARSE_CLUSTER_MAX 256
 
 /* The node lines of `show network cluster` (other blocks skipped).  *out is
  * malloc'd (free()); an output with no node line is ERR_PARSE. */
@@ -44,8 +73,22 @@ struct vos_cert_entry {
 	char signer[256];   /* <issuer> of "Certificate Signed by" */
 };
 
+/*
+ * Lines "unit/file: text"; other lines (blank, headers) are skipped.  *out
+ * is malloc'd (free()).  A line with a unit or file name outside the strict
+ * sets is ERR_PARSE; no certificate line at all is ERR_PARSE too.
+ */
 int parse_cert_list(const char *text, size_t len, struct vos_cert_entry **out,
     size_t *n, char *why, size_t whysz);
+
+/*
+ * The same, but a rejected line is skipped and counted in *sk (meant for
+ * trust listings, where one odd import must not hide the rest).  Still
+ * ERR_PARSE when no usable line remains; the reason then quotes sk->first.
+ */
+int parse_cert_list_skip(const char *text, size_t len,
+    struct vos_cert_entry **out, size_t *n, struct parse_skipped *sk,
+    char *why, size_t whysz);
 
 /* ----------------------------------------- show cert own | trust X/Y.pem */
 
@@ -66,6 +109,7 @@ enum vos_svc_state {
 	SVC_STOPPED,
 	SVC_STARTING,
 	SVC_STOPPING,
+	SVC_NOT_ACTIVATED,  /* "[NOTACTIVATED]" / "[NOT ACTIVATED]" */
 };
 
 struct vos_service {
@@ -75,13 +119,30 @@ struct vos_service {
 	char reason[128];          /* "Commanded Out of Service", ... or "" */
 };
 
+/*
+ * Lines "Name[STATE]  reason" (a space before '[' allowed, "[ STOPPED ]"
+ * allowed); header and trailer lines skipped.  *out is malloc'd (free()),
+ * in output order.  A bracket word that is no known state gives SVC_UNKNOWN.
+ * A service line whose name is outside the strict set is ERR_PARSE; no
+ * service line at all is ERR_PARSE.
+ */
 int parse_service_list(const char *text, size_t len, struct vos_service **out,
     size_t *n, char *why, size_t whysz);
+/* The same, skipping and counting rejected lines (see parse_skipped). */
+int parse_service_list_skip(const char *text, size_t len,
+    struct vos_service **out, size_t *n, struct parse_skipped *sk, char *why,
+    size_t whysz);
+/* The first entry named name (case-insensitive), or NULL. */
+const struct vos_service *vos_service_find(const struct vos_service *v,
+    size_t n, const char *name);
+/* "STARTED", "STOPPED", ... "UNKNOWN". */
 const char *vos_svc_state_name(enum vos_svc_state s);
 
 /*
  * The progress lines of `utils service restart|stop|start NAME`: the last
- * state printed for that service (SVC_UNKNOWN if none).
+ * state printed for that service (SVC_UNKNOWN if none; other services'
+ * lines are ignored; the name compares case-insensitively).  ERR_INVAL when
+ * service is not a valid service name.
  */
 int parse_service_progress(const char *text, size_t len, const char *service,
     enum vos_svc_state *last, char *why, size_t whysz);
@@ -89,6 +150,8 @@ int parse_service_progress(const char *text, size_t len, const char *service,
 /* ------------------------------------------------------ utils ha status */
 
 struct vos_ha_node {
+	char group[128];     /* "Subcluster Name:" / "Presence Redundancy
+	                        Group:" the node is listed under, or "" */
 	char name[64];
 	char state[96];      /* "Normal", "Unknown", "Running in Backup Mode" ... */
 	char reason[128];    /* "High Availability Not Enabled" or "" */
@@ -100,6 +163,12 @@ struct vos_ha {
 	int enabled;   /* 0 when every node says High Availability Not Enabled */
 };
 
+/*
+ * Both layouts of docs/cli-canonical.md (spaces or TABs, "Name:" or
+ * "Node N Name :"), and State:/Reason: on the lines after the Name.  The
+ * node name must be a host name; a node without State is ERR_PARSE, as is
+ * an output with no node.  out is set only on success.
+ */
 int parse_ha_status(const char *text, size_t len, struct vos_ha *out,
     char *why, size_t whysz);
 void vos_ha_clear(struct vos_ha *h);
@@ -112,7 +181,11 @@ int parse_sso_status(const char *text, size_t len, int *enabled, char *why,
 
 /* -------------------------------------------------- show version active */
 
-/* "12.5.1.12900-115" into version; major version number into *major. */
+/*
+ * "12.5.1.12900-115" into version; major version number into *major.
+ * ERR_PARSE without an "Active Master Version:" line or with a malformed
+ * version; ERR_TOOBIG when it does not fit vsz.
+ */
 int parse_version(const char *text, size_t len, char *version, size_t vsz,
     int *major, char *why, size_t whysz);
 

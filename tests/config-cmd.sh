@@ -38,7 +38,7 @@ lacks "$err" "Tr0ub4dor" "no password in the error"
 for f in demo.conf example-site.conf; do
 	[ -f "$top_srcdir/conf/$f" ] || { ok 1 "conf/$f exists"; continue; }
 	case $f in
-	demo.conf) CERTREGEN_PASSWORD=demo run "$CERTREGEN" -c "$top_srcdir/conf/$f" config ;;
+	demo.conf) CERTREGEN_PASSWORD=demo CERTREGEN_AXL_PASSWORD=demo run "$CERTREGEN" -c "$top_srcdir/conf/$f" config ;;
 	*) CERTREGEN_PASSWORD=x CERTREGEN_AXL_PASSWORD=y run "$CERTREGEN" -c "$top_srcdir/conf/$f" config ;;
 	esac
 	if [ "$rc" -ne 0 ]; then printf '%s\n' "$err" | sed 's/^/# /'; fi

@@ -330,8 +330,11 @@ test_errors(void)
 	    "password_file = \"pw\"; ca_file = \"pw\"; };\n",
 	    "expected an https:// address", "plain HTTP AXL");
 	refused(BASE "axl = { url = \"https://x/axl/\"; user = \"a\"; "
-	    "password_file = \"pw\"; };\n", "give ca_file or pin_sha256",
+	    "password_file = \"pw\"; };\n", "give ca_file, pin_sha256 or pin_file",
 	    "AXL without verification");
+	refused(BASE "axl = { url = \"https://x/axl/\"; user = \"a\"; "
+	    "password_file = \"pw\"; ca_file = \"pw\"; pin_file = \"pw\"; };\n",
+	    "give one of ca_file, pin_sha256 and pin_file", "two ways to verify");
 	refused(BASE "axl = { url = \"https://x/axl/\"; user = \"a\"; "
 	    "password_file = \"pw\"; pin_sha256 = \"abc\"; };\n",
 	    "expected the SHA-256 fingerprint", "a short pin");

@@ -1,0 +1,103 @@
+/*
+ * cmd-cli: one command line on one node through the expect engine, its
+ * output printed (escaped).  For troubleshooting a dialog or a node.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "conf.h"
+#include "err.h"
+#include "esc.h"
+#include "inventory.h"
+#include "log.h"
+#include "runtime.h"
+#include "vos.h"
+
+static int
+cmd_cli_exec(struct cmd_ctx *ctx)
+{
+	const struct site *site = ctx->site;
+	struct vos_session *s = NULL;
+	struct vos_target t;
+	struct runtime rt;
+	struct buf out, esc;
+	char why[1024];
+	const char *node, *line;
+	size_t i;
+	int ret, r, idx;
+
+	if (ctx->argc != 3)
+		return cmd_usage(&cmd_cli_entry);
+	node = ctx->argv[1];
+	line = ctx->argv[2];
+	if ((ret = runtime_begin(ctx, &rt)) != EXIT_DONE) {
+		runtime_end(&rt);
+		return ret;
+	}
+	memset(&t, 0, sizeof t);
+	t.name = node;
+	/* A publisher or a static node is reached without discovery. */
+	if (strcasecmp(node, site->imp_publisher) == 0 ||
+	    (site->cucm_publisher && strcasecmp(node, site->cucm_publisher) == 0))
+		t.host = node;
+	for (i = 0; i < site->nnodes; i++)
+		if (strcasecmp(node, site->nodes[i].name) == 0) {
+			t.host = site->nodes[i].host;
+			t.port = site->nodes[i].port;
+		}
+	if (t.host == NULL) {
+		if (inventory_discover(&rt.pool, &rt.facts, why, sizeof why) != 0) {
+			log_error("discovery failed: %s", why);
+			runtime_end(&rt);
+			return EXIT_FAIL;
+		}
+		if ((idx = facts_node_index(&rt.facts, node)) < 0) {
+			log_error("no node named '%s' in the cluster (certregen "
+			    "discover lists them)", node);
+			runtime_end(&rt);
+			return EXIT_USAGE;
+		}
+		pool_open(&rt.pool, &rt.facts);
+		s = rt.pool.s[idx];
+		if (s == NULL) {
+			log_error("%s", rt.facts.nodes[idx].error);
+			runtime_end(&rt);
+			return EXIT_FAIL;
+		}
+	} else if (vos_open(site, rt.dialogs, &t, rt.tdir, &s, why,
+	    sizeof why) != 0) {
+		log_error("%s", why);
+		runtime_end(&rt);
+		return EXIT_FAIL;
+	}
+	buf_init(&out, 64 * 1024 * 1024);
+	r = vos_command(s, line, &out);
+	buf_init(&esc, 4 * out.len + 16);
+	esc_add(&esc, buf_str(&out), out.len, ESC_KEEP_NL | ESC_KEEP_TAB);
+	fwrite(buf_str(&esc), 1, esc.len, stdout);
+	if (esc.len > 0 && esc.data[esc.len - 1] != '\n')
+		fputc('\n', stdout);
+	buf_clear(&esc);
+	buf_clear(&out);
+	if (r != 0) {
+		log_error("%s", vos_error(s));
+		ret = EXIT_FAIL;
+	}
+	if (t.host != NULL)
+		vos_close(s);
+	runtime_end(&rt);
+	return ret;
+}
+
+const struct cmd_entry cmd_cli_entry = {
+	.name = "cli",
+	.usage = "NODE 'COMMAND'",
+	.summary = "run one CLI command on a node and print its output",
+	.flags = CMD_NEEDS_SITE,
+	.exec = cmd_cli_exec,
+};

@@ -1,0 +1,683 @@
+/*
+ * exec: the plan carried out.  Each step kind has one function that is
+ * idempotent given the journal: it first looks at what the journal and the
+ * node say, so that a step interrupted anywhere (kill -9, dropped session,
+ * restarted node) is neither lost nor done twice when it runs again.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "axl.h"
+#include "buf.h"
+#include "cert.h"
+#include "conf.h"
+#include "err.h"
+#include "exec.h"
+#include "facts.h"
+#include "inventory.h"
+#include "journal.h"
+#include "log.h"
+#include "output.h"
+#include "parse.h"
+#include "plan.h"
+#include "plan-json.h"
+#include "runtime.h"
+#include "unit.h"
+#include "vos.h"
+
+/* Attempts of one step when its session drops. */
+#define EXEC_TRIES 3
+
+struct exec {
+	struct runtime *rt;
+	struct journal *j;
+	const struct plan *p;
+	const struct exec_opts *o;
+	json_t *report;
+	json_t *steps;          /* report["steps"] */
+	struct timespec t0;
+	char why[1024];
+};
+
+static double
+exec_elapsed(const struct exec *x)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - x->t0.tv_sec) +
+	    (double)(t.tv_nsec - x->t0.tv_nsec) / 1e9;
+}
+
+static void exec_fail(struct exec *x, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+exec_fail(struct exec *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(x->why, sizeof x->why, fmt, ap);
+	va_end(ap);
+}
+
+static const struct fact_node *
+exec_node(const struct exec *x, const struct plan_step *s)
+{
+	return &x->rt->facts.nodes[s->node];
+}
+
+/* The node's session, opened again if it was dropped. */
+static struct vos_session *
+exec_session(struct exec *x, int node)
+{
+	struct pool *pl = &x->rt->pool;
+	struct fact_node *nd = &x->rt->facts.nodes[node];
+	struct vos_target t = { nd->name, nd->host, nd->port };
+	char why[1024];
+
+	if ((size_t)node < pl->n && pl->s[node] != NULL) {
+		if (!vos_broken(pl->s[node]))
+			return pl->s[node];
+		vos_close(pl->s[node]);
+		pl->s[node] = NULL;
+	}
+	if ((size_t)node >= pl->n)
+		return NULL;
+	if (vos_open(x->rt->site, x->rt->dialogs, &t, pl->transcript_dir,
+	    &pl->s[node], why, sizeof why) != 0) {
+		exec_fail(x, "%s", why);
+		return NULL;
+	}
+	log_info("%s: logged in again", nd->name);
+	return pl->s[node];
+}
+
+static void
+exec_drop(struct exec *x, int node)
+{
+	struct pool *pl = &x->rt->pool;
+
+	if ((size_t)node < pl->n) {
+		vos_close(pl->s[node]);
+		pl->s[node] = NULL;
+	}
+}
+
+/* Errors after which a new session may succeed. */
+static int
+exec_transient(int r)
+{
+	return r == ERR_EOF || r == ERR_SSH || r == ERR_CONNECT ||
+	    r == ERR_TIMEOUT || r == ERR_IO;
+}
+
+/* ------------------------------------------------------------ services */
+
+static const struct vos_service *
+exec_find_service(const struct vos_service *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(v[i].name, name) == 0)
+			return &v[i];
+	return NULL;
+}
+
+/* Poll `utils service list` until service is in state want. */
+static int
+exec_wait_state(struct exec *x, struct vos_session *s, const char *node,
+    const char *service, enum vos_svc_state want)
+{
+	const struct site *site = x->rt->site;
+	time_t deadline = time(NULL) + site_service_timeout(site, service);
+	enum vos_svc_state seen = SVC_UNKNOWN;
+
+	for (;;) {
+		struct vos_service *v = NULL;
+		const struct vos_service *sv;
+		size_t n = 0;
+		int r;
+
+		if ((r = vos_service_list(s, &v, &n)) != 0) {
+			exec_fail(x, "%s", vos_error(s));
+			return r;
+		}
+		sv = exec_find_service(v, n, service);
+		seen = sv ? sv->state : SVC_UNKNOWN;
+		free(v);
+		if (sv == NULL) {
+			exec_fail(x, "%s: %s is not in utils service list", node,
+			    service);
+			return ERR_PARSE;
+		}
+		if (seen == want)
+			return 0;
+		if (time(NULL) >= deadline)
+			break;
+		sleep((unsigned)site->services.poll_interval);
+	}
+	exec_fail(x, "%s: %s is %s, not %s, after %d s (services.timeouts)",
+	    node, service, vos_svc_state_name(seen), vos_svc_state_name(want),
+	    site_service_timeout(site, service));
+	return ERR_TIMEOUT;
+}
+
+static int
+exec_service(struct exec *x, const struct plan_step *st, const char *action,
+    enum vos_svc_state want)
+{
+	const struct fact_node *nd = exec_node(x, st);
+	struct vos_session *s = exec_session(x, st->node);
+	enum vos_svc_state last;
+	int r;
+
+	if (s == NULL)
+		return ERR_CONNECT;
+	/* stop and start are done already when the service is there; a
+	 * restart always happens (that is its point). */
+	if (want == SVC_STOPPED || strcmp(action, "start") == 0) {
+		struct vos_service *v = NULL;
+		const struct vos_service *sv;
+		size_t n = 0;
+
+		if ((r = vos_service_list(s, &v, &n)) != 0) {
+			exec_fail(x, "%s", vos_error(s));
+			return r;
+		}
+		sv = exec_find_service(v, n, st->service);
+		r = sv != NULL && sv->state == want;
+		free(v);
+		if (r)
+			return 0;
+	}
+	r = vos_service_action(s, action, st->service, &last);
+	if (r != 0) {
+		exec_fail(x, "%s", vos_error(s));
+		return r;
+	}
+	/* Some nodes return to the prompt after [STARTING]: the list is the
+	 * truth. */
+	return exec_wait_state(x, s, nd->name, st->service, want);
+}
+
+/* ------------------------------------------------------------ files */
+
+/* Write data to path (O_EXCL unless replace); 0, or ERR_IO with why. */
+static int
+exec_write_file(struct exec *x, const char *path, const char *data, size_t n,
+    mode_t mode, int replace)
+{
+	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
+	size_t off = 0;
+
+	flags |= replace ? O_TRUNC : O_EXCL;
+	if ((fd = open(path, flags, mode)) == -1) {
+		if (errno == EEXIST && !replace)
+			return 0; /* the older copy stays */
+		exec_fail(x, "cannot write %s: %s", path, strerror(errno));
+		return ERR_IO;
+	}
+	while (off < n) {
+		ssize_t w = write(fd, data + off, n - off);
+
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			exec_fail(x, "cannot write %s: %s", path,
+			    strerror(errno));
+			close(fd);
+			return ERR_IO;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		exec_fail(x, "cannot write %s: %s", path, strerror(errno));
+		return ERR_IO;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ steps */
+
+static int
+exec_backup(struct exec *x, const struct plan_step *st)
+{
+	const struct fact_node *nd = exec_node(x, st);
+	const struct fact_unit *fu = &nd->units[st->unit];
+	struct vos_session *s = exec_session(x, st->node);
+	struct cert_info ci;
+	char dir[PATH_MAX], path[PATH_MAX + 300];
+	char *pem = NULL;
+	int r;
+
+	if (s == NULL)
+		return ERR_CONNECT;
+	snprintf(dir, sizeof dir, "%s/backup/%s", x->rt->site->state_dir,
+	    x->o->run_id);
+	if (runtime_mkdirs(dir, 0700) != 0) {
+		exec_fail(x, "cannot make %s: %s", dir, strerror(errno));
+		return ERR_IO;
+	}
+	if ((r = vos_cert_show(s, 0, unit_name(st->unit), fu->file, &ci,
+	    &pem)) != 0) {
+		exec_fail(x, "%s", vos_error(s));
+		return r;
+	}
+	snprintf(path, sizeof path, "%s/%s-%s.pem", dir, nd->name,
+	    unit_name(st->unit));
+	r = exec_write_file(x, path, pem, strlen(pem), 0600, 0);
+	free(pem);
+	return r;
+}
+
+static int
+exec_regen(struct exec *x, const struct plan_step *st)
+{
+	const struct fact_node *nd = exec_node(x, st);
+	const struct fact_unit *fu = &nd->units[st->unit];
+	struct vos_session *s;
+	struct cert_info now;
+	json_t *data = journal_step_data(x->j, st->key);
+	const char *old = json_string_value(json_object_get(data, "old_serial"));
+	int r;
+
+	if (old == NULL) {
+		/* The plan was made from these facts: they hold the serial
+		 * from before the run. */
+		if (!fu->have_cert) {
+			exec_fail(x, "%s: the old %s certificate was never read",
+			    nd->name, unit_name(st->unit));
+			return ERR_VERIFY;
+		}
+		old = fu->cert.serial;
+	}
+	if ((s = exec_session(x, st->node)) == NULL)
+		return ERR_CONNECT;
+	/* An interrupted regen may have happened: the serial says. */
+	if (journal_step_state(x->j, st->key) == JSTEP_BEGUN) {
+		if ((r = vos_cert_show(s, 0, unit_name(st->unit), fu->file, &now,
+		    NULL)) != 0) {
+			exec_fail(x, "%s", vos_error(s));
+			return r;
+		}
+		if (strcmp(now.serial, old) != 0) {
+			log_notice("%s: %s was already regenerated (serial %s); "
+			    "not again", nd->name, unit_name(st->unit),
+			    now.serial);
+			return 0;
+		}
+	} else if ((r = journal_step_begin(x->j, st->key, json_pack("{s:s}",
+	    "old_serial", old))) != 0) {
+		exec_fail(x, "cannot write the journal");
+		return r;
+	}
+	if ((r = vos_cert_regen(s, unit_name(st->unit))) != 0) {
+		exec_fail(x, "%s", vos_error(s));
+		return r;
+	}
+	if ((r = vos_cert_show(s, 0, unit_name(st->unit), fu->file, &now,
+	    NULL)) != 0) {
+		exec_fail(x, "%s", vos_error(s));
+		return r;
+	}
+	if (strcmp(now.serial, old) == 0) {
+		exec_fail(x, "%s: %s: the node said it regenerated, but the "
+		    "serial is still %s", nd->name, unit_name(st->unit), old);
+		return ERR_VERIFY;
+	}
+	return 0;
+}
+
+/* The group an HA step acts on ("" = the cluster's default). */
+static const char *
+exec_group(const struct plan_step *st)
+{
+	return st->group[0] ? st->group : AXL_DEFAULT_GROUP;
+}
+
+static int
+exec_ha_off(struct exec *x, const struct plan_step *st)
+{
+	const struct site_axl *a = &x->rt->site->axl;
+	json_t *data = journal_step_data(x->j, st->key);
+	struct axl_group g;
+	int r;
+
+	if ((r = axl_get_group(a, exec_group(st), &g, x->why,
+	    sizeof x->why)) != 0)
+		return r;
+	/* The value before the run is recorded once, on the first attempt. */
+	if (json_object_get(data, "was") == NULL &&
+	    (r = journal_step_begin(x->j, st->key, json_pack("{s:b}", "was",
+	    g.ha_enabled))) != 0) {
+		exec_fail(x, "cannot write the journal");
+		return r;
+	}
+	if (!g.ha_enabled)
+		return 0;
+	if ((r = axl_set_ha(a, exec_group(st), 0, x->why, sizeof x->why)) != 0)
+		return r;
+	log_notice("High Availability of %s turned off", exec_group(st));
+	return 0;
+}
+
+/* The HA_OFF step of the same group, for its "was". */
+static int
+exec_ha_was(const struct exec *x, const char *group)
+{
+	size_t i;
+
+	for (i = 0; i < x->p->n; i++) {
+		const struct plan_step *s = &x->p->steps[i];
+		json_t *d;
+
+		if (s->kind != STEP_HA_OFF || strcmp(s->group, group) != 0)
+			continue;
+		d = journal_step_data(x->j, s->key);
+		return json_is_true(json_object_get(d, "was"));
+	}
+	return 0;
+}
+
+static int
+exec_ha_on(struct exec *x, const struct plan_step *st)
+{
+	int r;
+
+	if (!exec_ha_was(x, st->group))
+		return 0;
+	if ((r = axl_set_ha(&x->rt->site->axl, exec_group(st), 1, x->why,
+	    sizeof x->why)) != 0)
+		return r;
+	log_notice("High Availability of %s turned on again", exec_group(st));
+	return 0;
+}
+
+static int
+exec_delete(struct exec *x, const struct plan_step *st)
+{
+	const struct fact_node *nd = exec_node(x, st);
+	struct vos_session *s = exec_session(x, st->node);
+	struct vos_cert_entry *v = NULL;
+	size_t n = 0, i;
+	int r, present = 0;
+
+	if (s == NULL)
+		return ERR_CONNECT;
+	for (int pass = 0; pass < 2; pass++) {
+		if ((r = vos_cert_list(s, 1, &v, &n)) != 0) {
+			exec_fail(x, "%s", vos_error(s));
+			return r;
+		}
+		present = 0;
+		for (i = 0; i < n; i++)
+			if (strcmp(v[i].unit, st->trust_unit) == 0 &&
+			    strcmp(v[i].file, st->file) == 0)
+				present = 1;
+		free(v);
+		v = NULL;
+		if (!present)
+			return 0;  /* gone (cluster-wide, or an earlier try) */
+		if (pass == 1)
+			break;
+		if ((r = vos_cert_delete(s, st->trust_unit, st->file)) != 0) {
+			exec_fail(x, "%s", vos_error(s));
+			return r;
+		}
+	}
+	exec_fail(x, "%s: %s/%s is still listed after the delete", nd->name,
+	    st->trust_unit, st->file);
+	return ERR_VERIFY;
+}
+
+static int
+exec_export(struct exec *x)
+{
+	const struct facts *f = &x->rt->facts;
+	const struct site *site = x->rt->site;
+	json_t *files = json_array();
+	static const int units[] = { UNIT_TOMCAT, UNIT_CUP_XMPP };
+	size_t i, k;
+	int r = 0;
+
+	if (runtime_mkdirs(site->export_dir, 0750) != 0) {
+		exec_fail(x, "cannot make %s: %s", site->export_dir,
+		    strerror(errno));
+		json_decref(files);
+		return ERR_IO;
+	}
+	for (i = 0; i < f->n && r == 0; i++) {
+		const struct fact_node *nd = &f->nodes[i];
+
+		if (nd->product != PRODUCT_IMP)
+			continue;
+		for (k = 0; k < 2 && r == 0; k++) {
+			struct vos_session *s;
+			struct cert_info ci;
+			char path[PATH_MAX];
+			char *pem = NULL;
+
+			if (!(x->p->units & UNIT_BIT(units[k])) ||
+			    !nd->units[units[k]].present)
+				continue;
+			if ((s = exec_session(x, (int)i)) == NULL)
+				return ERR_CONNECT;
+			if ((r = vos_cert_show(s, 0, unit_name(units[k]),
+			    nd->units[units[k]].file, &ci, &pem)) != 0) {
+				exec_fail(x, "%s", vos_error(s));
+				break;
+			}
+			snprintf(path, sizeof path, "%s/%s-%s.pem",
+			    site->export_dir, nd->name, unit_name(units[k]));
+			r = exec_write_file(x, path, pem, strlen(pem), 0640, 1);
+			free(pem);
+			if (r == 0)
+				json_array_append_new(files, output_jstr(path));
+		}
+	}
+	json_object_set_new(x->report, "exported", files);
+	return r;
+}
+
+/* One attempt of one step. */
+static int
+exec_step(struct exec *x, const struct plan_step *st)
+{
+	switch (st->kind) {
+	case STEP_BACKUP:
+		return exec_backup(x, st);
+	case STEP_REGEN:
+		return exec_regen(x, st);
+	case STEP_HA_OFF:
+		return exec_ha_off(x, st);
+	case STEP_HA_ON:
+		return exec_ha_on(x, st);
+	case STEP_STOP:
+		return exec_service(x, st, "stop", SVC_STOPPED);
+	case STEP_RESTART:
+		return exec_service(x, st, "restart", SVC_STARTED);
+	case STEP_START:
+		return exec_service(x, st, "start", SVC_STARTED);
+	case STEP_DELETE:
+		return exec_delete(x, st);
+	case STEP_VERIFY:
+		return exec_verify(x->rt, x->j, x->p, x->report) == 0 ? 0 :
+		    (exec_fail(x, "verification failed (see the report)"),
+		    ERR_VERIFY);
+	case STEP_EXPORT:
+		return exec_export(x);
+	}
+	return ERR_INVAL;
+}
+
+/*
+ * HA off/on and stop/start bracket the restarts and deletions: on a resume
+ * they run again (they are idempotent), because a failed run's safe path
+ * may have turned HA back on or started the monitors; the remaining steps
+ * must never run with HA on or a monitor running that should be stopped.
+ */
+static int
+exec_bracket(const struct plan_step *st)
+{
+	return st->kind == STEP_HA_OFF || st->kind == STEP_STOP ||
+	    st->kind == STEP_START || st->kind == STEP_HA_ON;
+}
+
+static void
+exec_report_step(struct exec *x, const struct plan_step *st, const char *res,
+    double t0, const char *err)
+{
+	json_t *j = plan_step_json(&x->rt->facts, st);
+
+	json_object_set_new(j, "result", json_string(res));
+	json_object_set_new(j, "elapsed", json_real(exec_elapsed(x) - t0));
+	if (err != NULL)
+		json_object_set_new(j, "error", output_jstr(err));
+	json_array_append_new(x->steps, j);
+}
+
+/* Run one step with retries on a new session; journal around it. */
+static int
+exec_one(struct exec *x, const struct plan_step *st)
+{
+	char text[600];
+	double t0 = exec_elapsed(x);
+	int r = 0, tries;
+
+	plan_step_text(&x->rt->facts, st, text, sizeof text);
+	log_notice("[%7.1fs] %s", t0, text);
+	for (tries = 0; tries < EXEC_TRIES; tries++) {
+		x->why[0] = '\0';
+		if (st->mutating && st->kind != STEP_REGEN &&
+		    st->kind != STEP_HA_OFF &&
+		    journal_step_state(x->j, st->key) == JSTEP_NONE &&
+		    (r = journal_step_begin(x->j, st->key, NULL)) != 0) {
+			exec_fail(x, "cannot write the journal in %s",
+			    x->rt->site->state_dir);
+			break;
+		}
+		r = exec_step(x, st);
+		if (r == 0 || !exec_transient(r) || st->node < 0)
+			break;
+		log_warn("%s (attempt %d of %d; logging in again)", x->why,
+		    tries + 1, EXEC_TRIES);
+		exec_drop(x, st->node);
+	}
+	if (st->mutating || st->kind == STEP_BACKUP)
+		(void)journal_step_end(x->j, st->key, r == 0, r ? x->why : NULL,
+		    NULL);
+	exec_report_step(x, st, r == 0 ? "done" : "failed", t0,
+	    r ? x->why : NULL);
+	if (r != 0)
+		log_error("[%7.1fs] %s: %s", exec_elapsed(x), text, x->why[0] ?
+		    x->why : err_str(r));
+	else
+		log_info("[%7.1fs] %s: done", exec_elapsed(x), text);
+	return r;
+}
+
+/* After a failure: start what this run stopped, turn HA back on.  The
+ * journal stays pending, so the next run resumes where this one stopped. */
+static void
+exec_make_safe(struct exec *x)
+{
+	size_t i, k;
+
+	for (i = 0; i < x->p->n; i++) {
+		const struct plan_step *st = &x->p->steps[i];
+
+		if (st->kind != STEP_STOP ||
+		    journal_step_state(x->j, st->key) == JSTEP_NONE)
+			continue;
+		for (k = i + 1; k < x->p->n; k++) {
+			const struct plan_step *s2 = &x->p->steps[k];
+
+			if (s2->kind == STEP_START && s2->node == st->node &&
+			    strcmp(s2->service, st->service) == 0 &&
+			    journal_step_state(x->j, s2->key) != JSTEP_DONE) {
+				log_notice("making safe: starting %s on %s again",
+				    s2->service, x->rt->facts.nodes[s2->node].name);
+				exec_one(x, s2);
+			}
+		}
+	}
+	for (i = 0; i < x->p->n; i++) {
+		const struct plan_step *st = &x->p->steps[i];
+
+		if (st->kind == STEP_HA_ON &&
+		    journal_step_state(x->j, st->key) != JSTEP_DONE) {
+			log_notice("making safe: High Availability back on");
+			exec_one(x, st);
+		}
+	}
+}
+
+int
+exec_run(struct runtime *rt, struct journal *j, const struct plan *p,
+    const struct exec_opts *o, json_t *report)
+{
+	struct exec x;
+	json_t *left;
+	size_t i;
+	int r = 0, failed = -1, pending = 0;
+
+	memset(&x, 0, sizeof x);
+	x.rt = rt;
+	x.j = j;
+	x.p = p;
+	x.o = o;
+	x.report = report;
+	x.steps = json_array();
+	json_object_set_new(report, "steps", x.steps);
+	clock_gettime(CLOCK_MONOTONIC, &x.t0);
+
+	/* Brackets run again only when there is work left for them to
+	 * protect: HA is not toggled on a cluster for nothing. */
+	for (i = 0; i < p->n; i++) {
+		enum step_kind k = p->steps[i].kind;
+
+		if ((k == STEP_RESTART || k == STEP_STOP || k == STEP_START ||
+		    k == STEP_DELETE) &&
+		    journal_step_state(j, p->steps[i].key) != JSTEP_DONE)
+			pending = 1;
+	}
+	for (i = 0; i < p->n; i++) {
+		const struct plan_step *st = &p->steps[i];
+		enum journal_state js = journal_step_state(j, st->key);
+
+		if (js == JSTEP_DONE &&
+		    !(o->resume && pending && exec_bracket(st))) {
+			exec_report_step(&x, st, "done-before", exec_elapsed(&x),
+			    NULL);
+			continue;
+		}
+		if ((r = exec_one(&x, st)) != 0) {
+			failed = (int)i;
+			break;
+		}
+	}
+	if (failed >= 0) {
+		exec_make_safe(&x);
+		left = json_array();
+		for (i = (size_t)failed; i < p->n; i++)
+			if (journal_step_state(j, p->steps[i].key) != JSTEP_DONE)
+				json_array_append_new(left,
+				    plan_step_json(&rt->facts, &p->steps[i]));
+		json_object_set_new(report, "left", left);
+		json_object_set_new(report, "error", output_jstr(x.why));
+	}
+	return r;
+}

@@ -1,0 +1,722 @@
+/*
+ * expect: the matcher between a CLI byte stream and the dialogs.  It owns
+ * the normaliser (ANSI escapes, CR, control bytes; its state carries across
+ * reads), the bounded match buffer with partial matching, the timers, the
+ * always-on cases and the redacting transcript.  docs/expect.md has the
+ * semantics.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "err.h"
+#include "expect.h"
+#include "rx.h"
+#include "secret.h"
+
+/* Raw bytes read at once, and what a read may gather without waiting. */
+#define EXPECT_RAW 16384
+#define EXPECT_GATHER 4096
+/* Longest escape sequences honoured before they count as text again. */
+#define EXPECT_CSI_MAX 64
+#define EXPECT_STR_MAX 4096
+#define EXPECT_INTER_MAX 16
+#define EXPECT_HIST 1024
+#define EXPECT_MAX_SECRETS 32
+
+/* Normaliser states. */
+enum norm_state {
+	N_TEXT = 0,
+	N_ESC,     /* after ESC */
+	N_CSI,     /* ESC [ parameters */
+	N_STR,     /* OSC, DCS, SOS, PM, APC: up to BEL or ESC \ */
+	N_STR_ESC, /* ESC inside a string */
+	N_INTER,   /* ESC, intermediates 0x20-0x2f, then a final byte */
+};
+
+struct expect {
+	struct expect_io io;
+
+	/* The match buffer: unmatched text is buf[off .. off + len). */
+	char *buf;
+	size_t off, len, max, peak;
+	size_t pending;      /* the last match, at buf[off], to consume */
+	int bol;             /* buf[off] starts a line */
+	int eat;             /* drop blanks and one LF after a pager reply */
+	int eof;
+
+	enum norm_state ns;
+	size_t nseq;         /* bytes of the current escape sequence */
+	int after_cr;        /* a CR was turned into LF: drop a following LF */
+	char last;           /* the last byte the normaliser let through */
+
+	struct buf *cap;
+	struct expect_case *before;
+	size_t nbefore;
+	struct rx_md *md;
+
+	expect_transcript_cb tcb;
+	void *targ;
+	const struct secret *secrets[EXPECT_MAX_SECRETS];
+	size_t nsecrets;
+	struct buf hold[2];  /* held-back transcript tails: read, sent */
+
+	expect_clock_cb clock;
+	void *clockarg;
+
+	uint64_t nread;
+	char hist[EXPECT_HIST];
+	size_t hpos, hlen;
+};
+
+int64_t
+expect_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t
+expect_default_clock(void *arg)
+{
+	(void)arg;
+	return expect_now_ms();
+}
+
+struct expect *
+expect_new(const struct expect_io *io, size_t bufmax)
+{
+	struct expect *e;
+
+	if (bufmax == 0)
+		bufmax = EXPECT_BUF_DEFAULT;
+	if (bufmax < EXPECT_BUF_MIN)
+		bufmax = EXPECT_BUF_MIN;
+	if ((e = calloc(1, sizeof *e)) == NULL)
+		return NULL;
+	e->io = *io;
+	e->max = bufmax;
+	e->bol = 1;
+	e->last = '\n';
+	e->clock = expect_default_clock;
+	buf_init(&e->hold[0], EXPECT_RAW + 2 * SECRET_MAX + 16);
+	buf_init(&e->hold[1], 1024 * 1024 + 2 * SECRET_MAX + 16);
+	if ((e->buf = malloc(bufmax + 1)) == NULL ||
+	    (e->md = rx_md_new()) == NULL) {
+		expect_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* ------------------------------------------------------------ transcript */
+
+static size_t
+expect_secret_max(const struct expect *e)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < e->nsecrets; i++)
+		if (secret_len(e->secrets[i]) > m)
+			m = secret_len(e->secrets[i]);
+	return m;
+}
+
+/*
+ * Hand the transcript the held text of one direction plus p[0..n), every
+ * secret replaced by ***.  Unless final, a tail that could be the start of
+ * a secret is held back for the next call.
+ */
+static void
+expect_redact(struct expect *e, int d, const char *p, size_t n, int final)
+{
+	struct buf *h = &e->hold[d];
+	char dir = d ? '>' : '<';
+	size_t i, k, start, slen, rest;
+	const char *s, *v;
+
+	if (e->tcb == NULL)
+		return;
+	if (e->nsecrets == 0 || expect_secret_max(e) == 0) {
+		if (h->len > 0)
+			e->tcb(e->targ, dir, h->data, h->len);
+		buf_reset(h);
+		if (n > 0)
+			e->tcb(e->targ, dir, p, n);
+		return;
+	}
+	if (n > 0 && buf_add(h, p, n) != 0) {
+		/* Larger than the hold can take: say so rather than leak. */
+		e->tcb(e->targ, dir, "[***]", 5);
+		return;
+	}
+	s = h->data;
+	start = 0;
+	for (i = 0; i < h->len;) {
+		size_t full = 0;
+		int maybe = 0;
+
+		rest = h->len - i;
+		for (k = 0; k < e->nsecrets; k++) {
+			v = secret_value(e->secrets[k]);
+			slen = secret_len(e->secrets[k]);
+			if (slen == 0 || s[i] != v[0])
+				continue;
+			if (rest >= slen) {
+				if (slen > full && memcmp(s + i, v, slen) == 0)
+					full = slen;
+			} else if (!final && memcmp(s + i, v, rest) == 0) {
+				maybe = 1;
+			}
+		}
+		/* A longer secret may start here: wait and see. */
+		if (maybe)
+			break;
+		if (full == 0) {
+			i++;
+			continue;
+		}
+		if (i > start)
+			e->tcb(e->targ, dir, s + start, i - start);
+		e->tcb(e->targ, dir, "***", 3);
+		i += full;
+		start = i;
+	}
+	if (i > start)
+		e->tcb(e->targ, dir, s + start, i - start);
+	if (h->data != NULL)
+		explicit_bzero(h->data, i);
+	buf_consume(h, i);
+}
+
+void
+expect_free(struct expect *e)
+{
+	if (e == NULL)
+		return;
+	expect_redact(e, 0, NULL, 0, 1);
+	expect_redact(e, 1, NULL, 0, 1);
+	if (e->hold[0].data != NULL)
+		explicit_bzero(e->hold[0].data, e->hold[0].cap);
+	if (e->hold[1].data != NULL)
+		explicit_bzero(e->hold[1].data, e->hold[1].cap);
+	buf_clear(&e->hold[0]);
+	buf_clear(&e->hold[1]);
+	free(e->buf);
+	free(e->before);
+	rx_md_free(e->md);
+	free(e);
+}
+
+void
+expect_set_transcript(struct expect *e, expect_transcript_cb cb, void *arg)
+{
+	e->tcb = cb;
+	e->targ = arg;
+}
+
+void
+expect_add_secret(struct expect *e, const struct secret *s)
+{
+	size_t i;
+
+	if (s == NULL || secret_len(s) == 0)
+		return;
+	for (i = 0; i < e->nsecrets; i++)
+		if (e->secrets[i] == s)
+			return;
+	if (e->nsecrets < EXPECT_MAX_SECRETS)
+		e->secrets[e->nsecrets++] = s;
+}
+
+void
+expect_set_clock(struct expect *e, expect_clock_cb cb, void *arg)
+{
+	e->clock = cb ? cb : expect_default_clock;
+	e->clockarg = arg;
+}
+
+int64_t
+expect_clock(const struct expect *e)
+{
+	return e->clock(e->clockarg);
+}
+
+int
+expect_before(struct expect *e, const struct expect_case *cases, size_t n)
+{
+	struct expect_case *v = NULL;
+
+	if (n > 0) {
+		if ((v = calloc(n, sizeof *v)) == NULL)
+			return ERR_NOMEM;
+		memcpy(v, cases, n * sizeof *v);
+	}
+	free(e->before);
+	e->before = v;
+	e->nbefore = n;
+	return 0;
+}
+
+void
+expect_capture(struct expect *e, struct buf *capture)
+{
+	e->cap = capture;
+}
+
+uint64_t
+expect_bytes_read(const struct expect *e)
+{
+	return e->nread;
+}
+
+size_t
+expect_peak_buffer(const struct expect *e)
+{
+	return e->peak;
+}
+
+size_t
+expect_recent(const struct expect *e, char *dst, size_t n)
+{
+	size_t k = e->hlen < n ? e->hlen : n, first, i;
+
+	/* The oldest of the k bytes wanted. */
+	first = (e->hpos + EXPECT_HIST - k) % EXPECT_HIST;
+	for (i = 0; i < k; i++)
+		dst[i] = e->hist[(first + i) % EXPECT_HIST];
+	return k;
+}
+
+/* ------------------------------------------------------------ normaliser */
+
+static void
+expect_hist_add(struct expect *e, char c)
+{
+	e->hist[e->hpos] = c;
+	e->hpos = (e->hpos + 1) % EXPECT_HIST;
+	if (e->hlen < EXPECT_HIST)
+		e->hlen++;
+}
+
+/*
+ * Normalise in[0..n) onto the end of the buffer (never longer than the
+ * input, so the caller only needs n bytes free).
+ */
+static void
+expect_normalise(struct expect *e, const char *in, size_t n)
+{
+	char *out = e->buf + e->off + e->len;
+	size_t i, o = 0;
+	unsigned char c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)in[i];
+again:
+		switch (e->ns) {
+		case N_TEXT:
+			if (c == 0x1b) {
+				e->ns = N_ESC;
+				e->nseq = 0;
+			} else if (c == '\r') {
+				/* CR, CRLF, CR CR LF: one LF, at once.  A CR
+				 * at the start of a line moves nothing. */
+				if (!e->after_cr && e->last != '\n') {
+					out[o++] = e->last = '\n';
+					e->after_cr = 1;
+				}
+			} else if (c == '\n') {
+				if (!e->after_cr)
+					out[o++] = e->last = '\n';
+				e->after_cr = 0;
+			} else if (c == '\t' || (c >= 0x20 && c != 0x7f)) {
+				out[o++] = e->last = (char)c;
+				e->after_cr = 0;
+			}
+			/* Other control bytes (NUL, BEL, BS...) are dropped
+			 * and do not end a CR LF pair. */
+			break;
+		case N_ESC:
+			if (c == '[') {
+				e->ns = N_CSI;
+			} else if (c == ']' || c == 'P' || c == 'X' ||
+			    c == '^' || c == '_') {
+				e->ns = N_STR;
+			} else if (c >= 0x20 && c <= 0x2f) {
+				e->ns = N_INTER;
+			} else if (c >= 0x30 && c <= 0x7e) {
+				e->ns = N_TEXT; /* a two-byte sequence */
+			} else if (c == 0x1b) {
+				/* ESC ESC: start over */
+			} else {
+				/* Not a sequence: CAN, SUB, controls, 8-bit. */
+				e->ns = N_TEXT;
+				if (c != 0x18 && c != 0x1a)
+					goto again;
+			}
+			break;
+		case N_CSI:
+			if (c >= 0x40 && c <= 0x7e) {
+				e->ns = N_TEXT;
+			} else if (c >= 0x20 && c <= 0x3f) {
+				if (++e->nseq > EXPECT_CSI_MAX)
+					e->ns = N_TEXT;
+			} else if (c == 0x1b) {
+				e->ns = N_ESC;
+				e->nseq = 0;
+			} else {
+				e->ns = N_TEXT;
+				if (c != 0x18 && c != 0x1a)
+					goto again;
+			}
+			break;
+		case N_STR:
+			if (c == 0x07 || c == 0x18 || c == 0x1a)
+				e->ns = N_TEXT;
+			else if (c == 0x1b)
+				e->ns = N_STR_ESC;
+			else if (++e->nseq > EXPECT_STR_MAX)
+				e->ns = N_TEXT;
+			break;
+		case N_STR_ESC:
+			if (c == '\\') {
+				e->ns = N_TEXT;
+			} else {
+				/* The string ended; this ESC starts anew. */
+				e->ns = N_ESC;
+				e->nseq = 0;
+				goto again;
+			}
+			break;
+		case N_INTER:
+			if (c >= 0x20 && c <= 0x2f) {
+				if (++e->nseq > EXPECT_INTER_MAX)
+					e->ns = N_TEXT;
+			} else if (c >= 0x30 && c <= 0x7e) {
+				e->ns = N_TEXT;
+			} else {
+				e->ns = N_TEXT;
+				goto again;
+			}
+			break;
+		}
+	}
+	for (i = 0; i < o; i++)
+		expect_hist_add(e, out[i]);
+	e->len += o;
+	if (e->len > e->peak)
+		e->peak = e->len;
+}
+
+/* ------------------------------------------------------------ buffer */
+
+/* Drop n bytes from the front of the unmatched text, into capture if
+ * asked to; ERR_TOOBIG when the capture is over its ceiling. */
+static int
+expect_drop(struct expect *e, size_t n, int capture)
+{
+	int r = 0;
+
+	if (n == 0)
+		return 0;
+	if (capture && e->cap != NULL)
+		r = buf_add(e->cap, e->buf + e->off, n);
+	e->bol = e->buf[e->off + n - 1] == '\n';
+	e->off += n;
+	e->len -= n;
+	if (e->len == 0)
+		e->off = 0;
+	return r;
+}
+
+/* Room for at least want more bytes at the end, moving the text down. */
+static size_t
+expect_room(struct expect *e)
+{
+	if (e->off > 0 && e->max - e->off - e->len < EXPECT_RAW) {
+		memmove(e->buf, e->buf + e->off, e->len);
+		e->off = 0;
+	}
+	return e->max - e->off - e->len;
+}
+
+void
+expect_flush(struct expect *e)
+{
+	if (e->pending > 0) {
+		expect_drop(e, e->pending, 0);
+		e->pending = 0;
+	}
+	expect_drop(e, e->len, 1);
+}
+
+/*
+ * After a pager reply the CLI erases its prompt (CR, ESC[K, or CR, blanks,
+ * CR): the blank lines that follow go too, up to the last line break of
+ * the run; blanks after it start the next line and stay.  Returns 1 while
+ * only blanks have come (wait for more).
+ */
+static int
+expect_eat(struct expect *e)
+{
+	const char *p = e->buf + e->off;
+	size_t i = 0, cut = 0;
+
+	if (!e->eat)
+		return 0;
+	while (i < e->len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n')) {
+		if (p[i] == '\n')
+			cut = i + 1;
+		i++;
+	}
+	if (i == e->len)
+		return 1;
+	expect_drop(e, cut, 0);
+	e->eat = 0;
+	return 0;
+}
+
+struct pick {
+	int k;                    /* index over before + cases, -1 none */
+	size_t ov[2 * RX_GROUPS];
+	size_t keep;              /* no match can start before this */
+};
+
+static const struct expect_case *
+expect_case_at(const struct expect *e, const struct expect_case *cases,
+    size_t k)
+{
+	return k < e->nbefore ? &e->before[k] : &cases[k - e->nbefore];
+}
+
+/*
+ * Try every case on the unmatched text.  Returns 1 with a decided winner
+ * in p, 0 when none is decided yet (p->keep says what must stay), or
+ * ERR_NOMEM.  final: no more output will come (no partial matching).
+ */
+static int
+expect_scan(struct expect *e, const struct expect_case *cases, size_t n,
+    int final, struct pick *p)
+{
+	const char *s = e->buf + e->off;
+	size_t k, total = e->nbefore + n, best_start = (size_t)-1;
+	size_t part = e->len, ov[2 * RX_GROUPS];
+	int flags = 0, rc, best = -1, part_k = INT_MAX;
+
+	if (!e->bol)
+		flags |= RX_NOTBOL;
+	if (!final)
+		flags |= RX_PARTIAL;
+	for (k = 0; k < total; k++) {
+		const struct expect_case *c = expect_case_at(e, cases, k);
+
+		if (c->rx == NULL)
+			continue;
+		rc = rx_exec(c->rx, e->md, s, e->len, flags, ov);
+		if (rc < 0)
+			return rc;
+		if (rc == RX_PARTIALMATCH && ov[0] < part) {
+			part = ov[0];
+			part_k = (int)k;
+		} else if (rc == RX_MATCH && ov[0] < best_start) {
+			best_start = ov[0];
+			best = (int)k;
+			memcpy(p->ov, ov, sizeof ov);
+		}
+	}
+	p->k = -1;
+	p->keep = part;
+	if (best < 0)
+		return 0;
+	/* A case that could still match at or before the best start and
+	 * would win there keeps the question open. */
+	if (part < best_start || (part == best_start && part_k < best))
+		return 0;
+	p->k = best;
+	return 1;
+}
+
+/* Fill r for the winner (moving the text before it out of the way). */
+static int
+expect_take(struct expect *e, const struct expect_case *cases,
+    const struct pick *p, struct expect_result *r)
+{
+	const struct expect_case *c = expect_case_at(e, cases, (size_t)p->k);
+	size_t ms = p->ov[0], i;
+
+	if (expect_drop(e, ms, 1) != 0) {
+		r->outcome = EXPECT_FULL;
+		r->capture_full = 1;
+		return 0;
+	}
+	r->outcome = EXPECT_MATCHED;
+	r->id = c->id;
+	r->before = (size_t)p->k < e->nbefore;
+	r->match = e->buf + e->off;
+	r->match_len = p->ov[1] - ms;
+	for (i = 0; i < EXPECT_MAX_GROUPS && i < RX_GROUPS; i++) {
+		if (p->ov[2 * i] == RX_UNSET)
+			continue;
+		r->group[i].p = e->buf + e->off + (p->ov[2 * i] - ms);
+		r->group[i].len = p->ov[2 * i + 1] - p->ov[2 * i];
+	}
+	e->pending = r->match_len;
+	return 0;
+}
+
+int
+expect_send(struct expect *e, const char *p, size_t n, int delay_ms,
+    int secret)
+{
+	struct timespec ts;
+	size_t i;
+	int r;
+
+	if (secret) {
+		expect_redact(e, 1, NULL, 0, 1);
+		if (e->tcb != NULL)
+			e->tcb(e->targ, '>', "***", 3);
+	} else {
+		expect_redact(e, 1, p, n, 0);
+	}
+	if (delay_ms <= 0 || n <= 1)
+		return n == 0 ? 0 : e->io.write(e->io.arg, p, n);
+	ts.tv_sec = delay_ms / 1000;
+	ts.tv_nsec = (long)(delay_ms % 1000) * 1000000L;
+	for (i = 0; i < n; i++) {
+		if ((r = e->io.write(e->io.arg, p + i, 1)) != 0)
+			return r;
+		if (i + 1 < n)
+			while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+				;
+		ts.tv_sec = delay_ms / 1000;
+		ts.tv_nsec = (long)(delay_ms % 1000) * 1000000L;
+	}
+	return 0;
+}
+
+/* Read once (waiting at most wait_ms), then gather what is ready. */
+static int
+expect_read(struct expect *e, int wait_ms, int *got)
+{
+	char raw[EXPECT_RAW];
+	size_t room, total = 0;
+	int r;
+
+	*got = 0;
+	for (;;) {
+		room = expect_room(e);
+		if (room > sizeof raw)
+			room = sizeof raw;
+		if (room == 0)
+			return 0;
+		r = e->io.read(e->io.arg, raw, room, total == 0 ? wait_ms : 0);
+		if (r == ERR_EOF) {
+			e->eof = 1;
+			return 0;
+		}
+		if (r < 0)
+			return total > 0 ? 0 : r;
+		if (r == 0)
+			return 0;
+		if ((size_t)r > room)
+			return ERR_IO;
+		e->nread += (uint64_t)r;
+		expect_redact(e, 0, raw, (size_t)r, 0);
+		expect_normalise(e, raw, (size_t)r);
+		*got = 1;
+		total += (size_t)r;
+		if (total >= EXPECT_GATHER)
+			return 0;
+	}
+}
+
+int
+expect_wait(struct expect *e, const struct expect_case *cases, size_t n,
+    int idle_ms, int64_t deadline, struct expect_result *r)
+{
+	struct pick p;
+	int64_t now, last, left, dl;
+	int rc, got, wait_ms;
+
+	memset(r, 0, sizeof *r);
+	if (e->pending > 0) {
+		expect_drop(e, e->pending, 0);
+		e->pending = 0;
+	}
+	last = expect_clock(e);
+	for (;;) {
+		if (expect_eat(e) == 0 || e->eof) {
+			e->eat = 0;
+			rc = expect_scan(e, cases, n, e->eof, &p);
+			if (rc < 0)
+				return rc;
+			if (rc == 1) {
+				const struct expect_case *c =
+				    expect_case_at(e, cases, (size_t)p.k);
+
+				if (expect_take(e, cases, &p, r) != 0 ||
+				    r->outcome != EXPECT_MATCHED)
+					return 0;
+				if (!r->before || c->action != EXPECT_ACT_SEND)
+					return 0;
+				/* An always-on reply: out of the text, on; the
+				 * text after it continues what came before. */
+				got = e->bol;
+				expect_drop(e, e->pending, 0);
+				e->pending = 0;
+				e->bol = got;
+				memset(r, 0, sizeof *r);
+				if (c->reply != NULL && (rc = expect_send(e,
+				    c->reply, strlen(c->reply), 0, 0)) != 0)
+					return rc;
+				e->eat = 1;
+				continue;
+			}
+			if (expect_drop(e, e->eof ? e->len : p.keep, 1) != 0) {
+				r->outcome = EXPECT_FULL;
+				r->capture_full = 1;
+				return 0;
+			}
+		}
+		if (e->eof) {
+			r->outcome = EXPECT_EOF;
+			return 0;
+		}
+		if (e->len >= e->max) {
+			r->outcome = EXPECT_FULL;
+			return 0;
+		}
+		now = expect_clock(e);
+		wait_ms = -1;
+		if (idle_ms >= 0) {
+			left = last + idle_ms - now;
+			if (left <= 0) {
+				r->outcome = EXPECT_TIMEOUT;
+				r->timed_out_idle = 1;
+				return 0;
+			}
+			wait_ms = left > INT_MAX ? INT_MAX : (int)left;
+		}
+		if (deadline > 0) {
+			dl = deadline - now;
+			if (dl <= 0) {
+				r->outcome = EXPECT_TIMEOUT;
+				return 0;
+			}
+			if (wait_ms < 0 || dl < wait_ms)
+				wait_ms = dl > INT_MAX ? INT_MAX : (int)dl;
+		}
+		if ((rc = expect_read(e, wait_ms, &got)) != 0)
+			return rc;
+		if (got)
+			last = expect_clock(e);
+	}
+}

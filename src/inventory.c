@@ -1,0 +1,425 @@
+/*
+ * inventory: discovery from the publishers and per-node fact collection,
+ * one thread per node (par.c), each on its own session from the pool.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cert.h"
+#include "conf.h"
+#include "err.h"
+#include "esc.h"
+#include "inventory.h"
+#include "log.h"
+#include "par.h"
+#include "parse.h"
+#include "unit.h"
+#include "vos.h"
+
+void
+pool_init(struct pool *p, const struct site *site,
+    const struct dialog_set *dialogs, const char *transcript_dir)
+{
+	memset(p, 0, sizeof *p);
+	p->site = site;
+	p->dialogs = dialogs;
+	p->transcript_dir = transcript_dir;
+}
+
+void
+pool_close(struct pool *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		vos_close(p->s[i]);
+	free(p->s);
+	p->s = NULL;
+	p->n = 0;
+}
+
+/* Make room for n sessions (new slots NULL). */
+static int
+pool_grow(struct pool *p, size_t n)
+{
+	struct vos_session **s;
+
+	if (n <= p->n)
+		return 0;
+	if ((s = realloc(p->s, n * sizeof *s)) == NULL)
+		return ERR_NOMEM;
+	memset(s + p->n, 0, (n - p->n) * sizeof *s);
+	p->s = s;
+	p->n = n;
+	return 0;
+}
+
+struct open_ctx {
+	struct pool *p;
+	struct facts *f;
+};
+
+static void
+pool_open_one(void *arg, size_t i)
+{
+	struct open_ctx *c = arg;
+	struct fact_node *nd = &c->f->nodes[i];
+	struct vos_target t = { nd->name, nd->host, nd->port };
+	char why[1024];
+
+	if (c->p->s[i] != NULL)
+		return;
+	if (vos_open(c->p->site, c->p->dialogs, &t, c->p->transcript_dir,
+	    &c->p->s[i], why, sizeof why) != 0) {
+		nd->reachable = 0;
+		snprintf(nd->error, sizeof nd->error, "%s", why);
+		log_error("%s", why);
+		return;
+	}
+	nd->reachable = 1;
+	nd->error[0] = '\0';
+	log_info("%s: logged in (%s)", nd->name, vos_auth_method(c->p->s[i]));
+}
+
+size_t
+pool_open(struct pool *p, struct facts *f)
+{
+	struct open_ctx c = { p, f };
+	size_t i, bad = 0;
+
+	if (pool_grow(p, f->n) != 0) {
+		for (i = 0; i < f->n; i++)
+			snprintf(f->nodes[i].error, sizeof f->nodes[i].error,
+			    "out of memory");
+		return f->n;
+	}
+	par_run(f->n, p->site->ssh.parallel, pool_open_one, &c);
+	for (i = 0; i < f->n; i++)
+		if (p->s[i] == NULL)
+			bad++;
+	return bad;
+}
+
+/* ------------------------------------------------------------ discovery */
+
+/* The static node entry for a name, or NULL. */
+static const struct site_node *
+inventory_static(const struct site *site, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < site->nnodes; i++)
+		if (strcasecmp(site->nodes[i].name, name) == 0)
+			return &site->nodes[i];
+	return NULL;
+}
+
+/* Add or merge one listed node; 0 or ERR_NOMEM. */
+static int
+inventory_add(struct facts *f, const struct site *site,
+    const struct vos_node *vn)
+{
+	const struct site_node *sn;
+	struct fact_node *nd, *v;
+	int i = facts_node_index(f, vn->host);
+
+	if (i >= 0)
+		return 0;
+	if (f->n >= FACTS_MAX_NODES)
+		return ERR_TOOBIG;
+	if ((v = realloc(f->nodes, (f->n + 1) * sizeof *v)) == NULL)
+		return ERR_NOMEM;
+	f->nodes = v;
+	nd = &f->nodes[f->n++];
+	memset(nd, 0, sizeof *nd);
+	snprintf(nd->name, sizeof nd->name, "%s", vn->host);
+	nd->product = vn->product;
+	nd->cucm_publisher = vn->product == PRODUCT_CUCM && vn->cucm_publisher;
+	nd->imp_publisher = vn->product == PRODUCT_IMP && vn->db_publisher;
+	if ((sn = inventory_static(site, vn->host)) != NULL) {
+		snprintf(nd->host, sizeof nd->host, "%s", sn->host);
+		nd->port = sn->port;
+	} else
+		snprintf(nd->host, sizeof nd->host, "%s", vn->ip);
+	return 0;
+}
+
+/* Ask one publisher for the cluster; its session is returned in *out. */
+static int
+inventory_ask(struct pool *p, struct facts *f, const char *host,
+    struct vos_session **out, char *why, size_t whysz)
+{
+	struct vos_target t = { host, host, 0 };
+	const struct site_node *sn;
+	struct vos_node *v = NULL;
+	size_t n = 0, i;
+	int r;
+
+	*out = NULL;
+	/* The publisher may be named in the static list with its address. */
+	if ((sn = inventory_static(p->site, host)) != NULL) {
+		t.host = sn->host;
+		t.port = sn->port;
+	}
+	r = vos_open(p->site, p->dialogs, &t, p->transcript_dir, out, why,
+	    whysz);
+	if (r != 0)
+		return r;
+	if ((r = vos_cluster(*out, &v, &n)) != 0) {
+		snprintf(why, whysz, "%s", vos_error(*out));
+		vos_close(*out);
+		*out = NULL;
+		return r;
+	}
+	for (i = 0; i < n && r == 0; i++)
+		r = inventory_add(f, p->site, &v[i]);
+	free(v);
+	if (r != 0)
+		snprintf(why, whysz, "%s", err_str(r));
+	return r;
+}
+
+/* Give a publisher's session to its node's pool slot (by address or name). */
+static void
+inventory_adopt(struct pool *p, struct facts *f, const char *host,
+    struct vos_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		if (p->s[i] == NULL &&
+		    (strcasecmp(f->nodes[i].host, host) == 0 ||
+		    strcasecmp(f->nodes[i].name, host) == 0)) {
+			p->s[i] = s;
+			f->nodes[i].reachable = 1;
+			return;
+		}
+	}
+	/* The publisher is not in its own listing: keep nothing open. */
+	vos_close(s);
+}
+
+int
+inventory_discover(struct pool *p, struct facts *f, char *why, size_t whysz)
+{
+	struct vos_session *imp = NULL, *cucm = NULL;
+	const struct site *site = p->site;
+	char why2[1024];
+	int r;
+
+	r = inventory_ask(p, f, site->imp_publisher, &imp, why, whysz);
+	if (r != 0)
+		return r;
+	if (site->cucm_publisher != NULL &&
+	    inventory_ask(p, f, site->cucm_publisher, &cucm, why2,
+	    sizeof why2) != 0)
+		log_warn("CUCM publisher %s: %s (going on with the IM/P "
+		    "publisher's list)", site->cucm_publisher, why2);
+	facts_sort(f);
+	if (pool_grow(p, f->n) != 0) {
+		vos_close(imp);
+		vos_close(cucm);
+		snprintf(why, whysz, "out of memory");
+		return ERR_NOMEM;
+	}
+	inventory_adopt(p, f, site->imp_publisher, imp);
+	if (cucm != NULL)
+		inventory_adopt(p, f, site->cucm_publisher, cucm);
+	if (facts_imp_publisher(f) < 0) {
+		snprintf(why, whysz, "%s: show network cluster lists no IM/P "
+		    "publisher (a 'cups DBPub' line)", site->imp_publisher);
+		return ERR_PARSE;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ collection */
+
+struct collect_ctx {
+	struct pool *p;
+	struct facts *f;
+	unsigned what;
+};
+
+/* Which units matter on a node of this product. */
+static int
+inventory_unit_wanted(enum vos_product prod, int u)
+{
+	if (prod == PRODUCT_IMP)
+		return 1;
+	/* On CUCM nodes: the ipsec certificate (DRS trust) and tomcat. */
+	return u == UNIT_IPSEC || u == UNIT_TOMCAT;
+}
+
+static int
+inventory_certs(struct vos_session *s, struct fact_node *nd)
+{
+	struct vos_cert_entry *v = NULL;
+	size_t n = 0, i;
+	int r, u;
+
+	if ((r = vos_cert_list(s, 0, &v, &n)) != 0)
+		return r;
+	for (i = 0; i < n && r == 0; i++) {
+		struct fact_unit *fu;
+
+		if ((u = unit_from_name(v[i].unit)) < 0 ||
+		    !inventory_unit_wanted(nd->product, u))
+			continue;
+		fu = &nd->units[u];
+		fu->present = 1;
+		fu->ca_signed = v[i].ca_signed || !v[i].self_signed;
+		snprintf(fu->file, sizeof fu->file, "%s", v[i].file);
+		r = vos_cert_show(s, 0, v[i].unit, v[i].file, &fu->cert, NULL);
+		if (r == 0) {
+			fu->have_cert = 1;
+			/* Trust the certificate over the listing's words. */
+			if (!fu->cert.self_signed)
+				fu->ca_signed = 1;
+		}
+	}
+	free(v);
+	return r;
+}
+
+static int
+inventory_trust(struct vos_session *s, struct fact_node *nd)
+{
+	struct vos_cert_entry *v = NULL;
+	size_t n = 0, i;
+	int r;
+
+	if ((r = vos_cert_list(s, 1, &v, &n)) != 0)
+		return r;
+	free(nd->trust);
+	nd->ntrust = 0;
+	if (n > 0 && (nd->trust = calloc(n, sizeof *nd->trust)) == NULL) {
+		free(v);
+		return ERR_NOMEM;
+	}
+	for (i = 0; i < n && r == 0; i++) {
+		struct fact_trust *t = &nd->trust[nd->ntrust++];
+
+		snprintf(t->unit, sizeof t->unit, "%s", v[i].unit);
+		snprintf(t->file, sizeof t->file, "%s", v[i].file);
+		r = vos_cert_show(s, 1, v[i].unit, v[i].file, &t->cert, NULL);
+		t->have_cert = r == 0;
+	}
+	free(v);
+	return r;
+}
+
+static void
+inventory_collect_one(void *arg, size_t i)
+{
+	struct collect_ctx *c = arg;
+	struct fact_node *nd = &c->f->nodes[i];
+	struct vos_session *s = c->p->s[i];
+	int r = 0, imp_pub = nd->product == PRODUCT_IMP && nd->imp_publisher;
+
+	if (s == NULL)
+		return;
+	if ((c->what & INV_VERSION) && r == 0)
+		r = vos_version(s, nd->version, sizeof nd->version, &nd->major);
+	if ((c->what & INV_CERTS) && r == 0) {
+		memset(nd->units, 0, sizeof nd->units);
+		r = inventory_certs(s, nd);
+	}
+	if ((c->what & INV_SERVICES) && r == 0) {
+		free(nd->services);
+		nd->services = NULL;
+		nd->nservices = 0;
+		r = vos_service_list(s, &nd->services, &nd->nservices);
+	}
+	if ((c->what & INV_TRUST) && r == 0)
+		r = inventory_trust(s, nd);
+	if ((c->what & INV_HA) && imp_pub && r == 0) {
+		struct vos_ha ha;
+		int sso;
+
+		memset(&ha, 0, sizeof ha);
+		if ((r = vos_ha_status(s, &ha)) == 0) {
+			vos_ha_clear(&c->f->ha);
+			c->f->ha = ha;
+			c->f->ha_enabled = ha.enabled;
+		}
+		if (r == 0 && (r = vos_sso_status(s, &sso)) == 0)
+			c->f->sso_enabled = sso;
+	}
+	if (r != 0) {
+		nd->reachable = 0;
+		snprintf(nd->error, sizeof nd->error, "%s", vos_error(s));
+		log_error("%s", vos_error(s));
+	}
+}
+
+size_t
+inventory_collect(struct pool *p, struct facts *f, unsigned what)
+{
+	struct collect_ctx c = { p, f, what };
+	size_t i, bad = 0;
+
+	pool_open(p, f);
+	if (what & INV_HA) {
+		f->ha_enabled = -1;
+		f->sso_enabled = -1;
+	}
+	f->now = time(NULL);
+	par_run(f->n, p->site->ssh.parallel, inventory_collect_one, &c);
+	for (i = 0; i < f->n; i++)
+		if (!f->nodes[i].reachable)
+			bad++;
+	inventory_federation(p->site, f);
+	return bad;
+}
+
+/* Whether a service is activated on any IM/P node. */
+static int
+inventory_activated(const struct facts *f, const char *service)
+{
+	const struct vos_service *sv;
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->nodes[i].product == PRODUCT_IMP &&
+		    (sv = facts_service(&f->nodes[i], service)) != NULL &&
+		    sv->activated)
+			return 1;
+	return 0;
+}
+
+void
+inventory_federation(const struct site *site, struct facts *f)
+{
+	f->fed_sip = site->federation.sip == TRI_AUTO ?
+	    inventory_activated(f,
+		"Cisco XCP SIP Federation Connection Manager") :
+	    site->federation.sip == TRI_ON;
+	f->fed_xmpp = site->federation.xmpp == TRI_AUTO ?
+	    inventory_activated(f,
+		"Cisco XCP XMPP Federation Connection Manager") :
+	    site->federation.xmpp == TRI_ON;
+}
+
+size_t
+inventory_ha_groups(const struct facts *f, const char **out, size_t max)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < f->ha.n && n < max; i++) {
+		const char *g = f->ha.nodes[i].group;
+
+		if (g[0] == '\0')
+			continue;
+		for (k = 0; k < n && strcmp(out[k], g) != 0; k++)
+			;
+		if (k == n)
+			out[n++] = g;
+	}
+	return n;
+}

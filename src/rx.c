@@ -1,0 +1,211 @@
+/*
+ * rx: a thin layer over PCRE2 (8-bit, UTF off).  It owns the compile
+ * options every certregen pattern shares, the JIT with its silent fall
+ * back to the interpreter, and the limits that keep hostile output cheap.
+ */
+#include "config.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "rx.h"
+
+/* Work limits per match: far above what a dialog pattern needs on a line
+ * of CLI output, far below what would stall a session. */
+#define RX_MATCH_LIMIT 2000000
+#define RX_DEPTH_LIMIT 10000
+#define RX_HEAP_LIMIT 8192 /* KiB */
+
+struct rx {
+	pcre2_code *code;
+	pcre2_match_context *mctx;
+	char *pattern;
+	int jit;
+};
+
+struct rx_md {
+	pcre2_match_data *md;
+};
+
+int
+rx_compile(const char *pattern, int flags, struct rx **out, char *why,
+    size_t whysz)
+{
+	pcre2_compile_context *cctx = NULL;
+	struct rx *rx = NULL;
+	uint32_t opts = PCRE2_NEVER_UTF | PCRE2_NEVER_UCP;
+	PCRE2_SIZE erroff = 0;
+	int errcode = 0, ret = ERR_NOMEM;
+
+	*out = NULL;
+	if (why != NULL && whysz > 0)
+		why[0] = '\0';
+	if (flags & RX_CASELESS)
+		opts |= PCRE2_CASELESS;
+	if (flags & RX_MULTILINE)
+		opts |= PCRE2_MULTILINE;
+	if ((rx = calloc(1, sizeof *rx)) == NULL)
+		goto out;
+	if ((rx->pattern = strdup(pattern)) == NULL)
+		goto out;
+	if ((cctx = pcre2_compile_context_create(NULL)) == NULL)
+		goto out;
+	pcre2_set_newline(cctx, PCRE2_NEWLINE_LF);
+	pcre2_set_bsr(cctx, PCRE2_BSR_ANYCRLF);
+	rx->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	    opts, &errcode, &erroff, cctx);
+	if (rx->code == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		if (pcre2_get_error_message(errcode, msg, sizeof msg) < 0)
+			snprintf((char *)msg, sizeof msg, "error %d", errcode);
+		if (why != NULL && whysz > 0)
+			snprintf(why, whysz, "%s at offset %zu", (char *)msg,
+			    (size_t)erroff);
+		ret = ERR_INVAL;
+		goto out;
+	}
+	/* Both modes the engine uses; any failure leaves the interpreter. */
+	rx->jit = pcre2_jit_compile(rx->code,
+	    PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD) == 0;
+	if ((rx->mctx = pcre2_match_context_create(NULL)) == NULL)
+		goto out;
+	pcre2_set_match_limit(rx->mctx, RX_MATCH_LIMIT);
+	pcre2_set_depth_limit(rx->mctx, RX_DEPTH_LIMIT);
+	pcre2_set_heap_limit(rx->mctx, RX_HEAP_LIMIT);
+	*out = rx;
+	rx = NULL;
+	ret = 0;
+out:
+	pcre2_compile_context_free(cctx);
+	rx_free(rx);
+	return ret;
+}
+
+void
+rx_free(struct rx *rx)
+{
+	if (rx == NULL)
+		return;
+	pcre2_code_free(rx->code);
+	pcre2_match_context_free(rx->mctx);
+	free(rx->pattern);
+	free(rx);
+}
+
+const char *
+rx_pattern(const struct rx *rx)
+{
+	return rx->pattern;
+}
+
+int
+rx_jit(const struct rx *rx)
+{
+	return rx->jit;
+}
+
+struct rx_md *
+rx_md_new(void)
+{
+	struct rx_md *md = calloc(1, sizeof *md);
+
+	if (md == NULL)
+		return NULL;
+	if ((md->md = pcre2_match_data_create(RX_GROUPS, NULL)) == NULL) {
+		free(md);
+		return NULL;
+	}
+	return md;
+}
+
+void
+rx_md_free(struct rx_md *md)
+{
+	if (md == NULL)
+		return;
+	pcre2_match_data_free(md->md);
+	free(md);
+}
+
+static int
+rx_run(const struct rx *rx, pcre2_match_data *md, const char *s, size_t len,
+    uint32_t opts)
+{
+	int rc;
+
+	/* An empty subject still needs a valid pointer. */
+	if (s == NULL)
+		s = "";
+	rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0, opts, md, rx->mctx);
+	/* The JIT stack is small; the interpreter keeps its frames on the
+	 * heap, so let it retry what the JIT could not. */
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0,
+		    opts | PCRE2_NO_JIT, md, rx->mctx);
+	return rc;
+}
+
+int
+rx_exec(const struct rx *rx, struct rx_md *md, const char *s, size_t len,
+    int flags, size_t ov[2 * RX_GROUPS])
+{
+	struct rx_md *own = NULL;
+	PCRE2_SIZE *v;
+	uint32_t opts = 0, n;
+	int rc, i, ret;
+
+	if (md == NULL && (md = own = rx_md_new()) == NULL)
+		return ERR_NOMEM;
+	if (flags & RX_NOTBOL)
+		opts |= PCRE2_NOTBOL;
+	if (flags & RX_PARTIAL)
+		opts |= PCRE2_PARTIAL_HARD;
+	rc = rx_run(rx, md->md, s, len, opts);
+	for (i = 0; i < 2 * RX_GROUPS; i++)
+		ov[i] = RX_UNSET;
+	if (rc == PCRE2_ERROR_PARTIAL) {
+		v = pcre2_get_ovector_pointer(md->md);
+		ov[0] = v[0];
+		ov[1] = len;
+		ret = RX_PARTIALMATCH;
+	} else if (rc >= 0) {
+		/* rc == 0: more groups than slots; the first ones are set. */
+		n = rc == 0 ? RX_GROUPS : (uint32_t)rc;
+		if (n > RX_GROUPS)
+			n = RX_GROUPS;
+		v = pcre2_get_ovector_pointer(md->md);
+		for (i = 0; i < (int)n; i++) {
+			if (v[2 * i] == PCRE2_UNSET)
+				continue;
+			ov[2 * i] = v[2 * i];
+			ov[2 * i + 1] = v[2 * i + 1];
+		}
+		ret = RX_MATCH;
+	} else if (rc == PCRE2_ERROR_NOMEMORY) {
+		ret = ERR_NOMEM;
+	} else {
+		/* No match, or a work limit: both mean "not here". */
+		ret = RX_NOMATCH;
+	}
+	rx_md_free(own);
+	return ret;
+}
+
+int
+rx_test(const struct rx *rx, const char *s, size_t len)
+{
+	pcre2_match_data *md;
+	int rc;
+
+	if ((md = pcre2_match_data_create(1, NULL)) == NULL)
+		return 0;
+	rc = rx_run(rx, md, s, len, PCRE2_ANCHORED | PCRE2_ENDANCHORED);
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}

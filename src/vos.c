@@ -1,0 +1,450 @@
+/*
+ * vos: one node's CLI session (ssh + expect + dialogs) and one function per
+ * CLI command.  Each function runs its dialog, then hands the captured
+ * output to the pure parser of that command.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cert.h"
+#include "conf.h"
+#include "dialog.h"
+#include "err.h"
+#include "esc.h"
+#include "expect.h"
+#include "log.h"
+#include "parse.h"
+#include "ssh.h"
+#include "vos.h"
+
+/* Most output one command may leave in the capture (show cert list trust
+ * on a big cluster is a few hundred KiB). */
+#define VOS_CAPTURE_MAX (16 * 1024 * 1024)
+#define VOS_MATCH_MAX (256 * 1024)
+
+struct vos_session {
+	char node[64];
+	const struct site *site;
+	const struct dialog_set *dialogs;
+	struct ssh_conn *ssh;
+	struct expect *e;
+	int tfd;                /* transcript, -1 if none */
+	int broken;             /* a dialog ended out of step: reopen */
+	char error[1024];
+};
+
+/* Transcript sink: what the node printed, escaped so that the file is safe
+ * to cat; typed input is seen through the node's echo. */
+static void
+vos_transcript(void *arg, char dir, const char *p, size_t n)
+{
+	struct vos_session *s = arg;
+	struct buf b;
+	const char *q;
+	size_t left;
+
+	if (s->tfd == -1 || dir != '<')
+		return;
+	buf_init(&b, 4 * n + 16);
+	if (esc_add(&b, p, n, ESC_KEEP_NL | ESC_KEEP_TAB) == 0) {
+		q = buf_str(&b);
+		left = b.len;
+		while (left > 0) {
+			ssize_t w = write(s->tfd, q, left);
+
+			if (w == -1 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			q += w;
+			left -= (size_t)w;
+		}
+	}
+	buf_clear(&b);
+}
+
+static void vos_fail(struct vos_session *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+vos_fail(struct vos_session *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->error, sizeof s->error, fmt, ap);
+	va_end(ap);
+}
+
+const char *
+vos_error(const struct vos_session *s)
+{
+	return s->error;
+}
+
+int
+vos_broken(const struct vos_session *s)
+{
+	return s->broken;
+}
+
+const char *
+vos_node(const struct vos_session *s)
+{
+	return s->node;
+}
+
+const char *
+vos_auth_method(const struct vos_session *s)
+{
+	return s->ssh ? ssh_auth_method(s->ssh) : "none";
+}
+
+/* The timing of one dialog run: idle_s > 0 replaces the dialog's own idle
+ * timeout (login, services, cli), 0 keeps it; no overall cap here. */
+static void
+vos_timing(const struct vos_session *s, struct dialog_timing *t, int idle_s)
+{
+	t->idle_ms = idle_s > 0 ? idle_s * 1000 : 0;
+	t->deadline = 0;
+	t->send_delay_ms = s->site->ssh.send_delay_ms;
+}
+
+/*
+ * Run dialog `name` with parameters; the captured output lands in out
+ * (which the caller initialised).  Errors are written to s->error.
+ */
+static int
+vos_dialog(struct vos_session *s, const char *name,
+    const struct dialog_param *params, size_t n, struct buf *out, int idle_s)
+{
+	const struct dialog *d = dialog_get(s->dialogs, name);
+	struct dialog_result res;
+	struct dialog_timing t;
+	int r;
+
+	if (d == NULL) {
+		vos_fail(s, "%s: no dialog named '%s' is loaded", s->node, name);
+		return ERR_DIALOG;
+	}
+	memset(&res, 0, sizeof res);
+	buf_init(&res.output, VOS_CAPTURE_MAX);
+	vos_timing(s, &t, idle_s);
+	r = dialog_run(d, s->e, params, n, &t, &res);
+	/* Only a refused parameter or the node's own failure leave the CLI
+	 * at its prompt; after anything else the session is out of step. */
+	if (r != 0 && r != ERR_INVAL && r != ERR_CLI)
+		s->broken = 1;
+	if (r != 0)
+		vos_fail(s, "%s: %s: %s%s%s", s->node, name, err_str(r),
+		    res.why[0] ? ": " : "", res.why);
+	else if (out != NULL) {
+		buf_reset(out);
+		if (buf_add(out, buf_str(&res.output), res.output.len) != 0) {
+			vos_fail(s, "%s: %s: output larger than %zu bytes",
+			    s->node, name, out->max);
+			r = ERR_TOOBIG;
+		}
+	}
+	buf_clear(&res.output);
+	return r;
+}
+
+int
+vos_open(const struct site *site, const struct dialog_set *dialogs,
+    const struct vos_target *t, const char *transcript_dir,
+    struct vos_session **out, char *why, size_t whysz)
+{
+	struct expect_io io;
+	struct ssh_opts o;
+	struct vos_session *s;
+	char path[1024];
+	int r;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof *s)) == NULL) {
+		snprintf(why, whysz, "%s: out of memory", t->name);
+		return ERR_NOMEM;
+	}
+	s->tfd = -1;
+	s->site = site;
+	s->dialogs = dialogs;
+	esc_fixed(s->node, sizeof s->node, t->name, strlen(t->name));
+
+	memset(&o, 0, sizeof o);
+	o.node = s->node;
+	o.host = t->host;
+	o.port = t->port ? t->port : site->ssh.port;
+	o.known_hosts = site->ssh.known_hosts;
+	o.policy = site->ssh.policy;
+	o.connect_timeout_ms = site->ssh.connect_timeout * 1000;
+	o.keepalive = site->ssh.keepalive;
+	o.user = site->cred.user;
+	o.password = site->cred.password;
+	o.private_key = site->cred.private_key;
+	o.passphrase = site->cred.passphrase;
+	o.agent = site->cred.agent;
+	o.term = site->ssh.term;
+	o.cols = site->ssh.cols;
+	o.rows = site->ssh.rows;
+	r = ssh_connect(&o, &s->ssh, why, whysz);
+	if (r != 0)
+		goto fail;
+
+	io.read = ssh_read;
+	io.write = ssh_write;
+	io.arg = s->ssh;
+	if ((s->e = expect_new(&io, VOS_MATCH_MAX)) == NULL) {
+		snprintf(why, whysz, "%s: out of memory", s->node);
+		r = ERR_NOMEM;
+		goto fail;
+	}
+	if (transcript_dir != NULL) {
+		snprintf(path, sizeof path, "%s/%s.log", transcript_dir, s->node);
+		s->tfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+		    O_NOFOLLOW, 0600);
+		if (s->tfd == -1) {
+			snprintf(why, whysz, "%s: cannot open transcript %s: %s",
+			    s->node, path, strerror(errno));
+			r = ERR_IO;
+			goto fail;
+		}
+	}
+	expect_set_transcript(s->e, vos_transcript, s);
+	if (site->cred.password != NULL)
+		expect_add_secret(s->e, site->cred.password);
+	if (site->cred.passphrase != NULL)
+		expect_add_secret(s->e, site->cred.passphrase);
+	if (site->axl.password != NULL)
+		expect_add_secret(s->e, site->axl.password);
+	if ((r = dialog_set_before(dialogs, s->e)) != 0) {
+		snprintf(why, whysz, "%s: cannot arm the pager and failure "
+		    "cases: %s", s->node, err_str(r));
+		goto fail;
+	}
+	if ((r = vos_dialog(s, "login", NULL, 0, NULL,
+	    site->ssh.login_timeout)) != 0 ||
+	    (r = vos_dialog(s, "pagination", NULL, 0, NULL, 0)) != 0) {
+		snprintf(why, whysz, "%s", s->error);
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	vos_close(s);
+	return r;
+}
+
+void
+vos_close(struct vos_session *s)
+{
+	if (s == NULL)
+		return;
+	if (s->e != NULL && s->ssh != NULL)
+		(void)expect_send(s->e, "exit\n", 5, 0, 0);
+	expect_free(s->e);
+	ssh_close(s->ssh);
+	if (s->tfd != -1)
+		close(s->tfd);
+	free(s);
+}
+
+/* Hand a parser's verdict to the session's error. */
+static int
+vos_parsed(struct vos_session *s, const char *what, int r, const char *why)
+{
+	if (r != 0)
+		vos_fail(s, "%s: %s: %s", s->node, what, why);
+	return r;
+}
+
+int
+vos_command(struct vos_session *s, const char *line, struct buf *out)
+{
+	struct dialog_param p = { "line", line };
+
+	return vos_dialog(s, "command", &p, 1, out, s->site->ssh.command_timeout);
+}
+
+int
+vos_cluster(struct vos_session *s, struct vos_node **nodes, size_t *n)
+{
+	struct buf out;
+	char why[512];
+	int r;
+
+	buf_init(&out, VOS_CAPTURE_MAX);
+	if ((r = vos_dialog(s, "cluster-show", NULL, 0, &out, 0)) == 0)
+		r = vos_parsed(s, "show network cluster", parse_cluster(
+		    buf_str(&out), out.len, nodes, n, why, sizeof why), why);
+	buf_clear(&out);
+	return r;
+}
+
+int
+vos_version(struct vos_session *s, char *version, size_t vsz, int *major)
+{
+	struct buf out;
+	char why[512];
+	int r;
+
+	buf_init(&out, VOS_CAPTURE_MAX);
+	if ((r = vos_dialog(s, "version", NULL, 0, &out, 0)) == 0)
+		r = vos_parsed(s, "show version active", parse_version(
+		    buf_str(&out), out.len, version, vsz, major, why,
+		    sizeof why), why);
+	buf_clear(&out);
+	return r;
+}
+
+int
+vos_cert_list(struct vos_session *s, int trust, struct vos_cert_entry **v,
+    size_t *n)
+{
+	struct dialog_param p = { "which", trust ? "trust" : "own" };
+	struct parse_skipped sk;
+	struct buf out;
+	char why[512];
+	int r;
+
+	buf_init(&out, VOS_CAPTURE_MAX);
+	memset(&sk, 0, sizeof sk);
+	if ((r = vos_dialog(s, "cert-list", &p, 1, &out, 0)) != 0) {
+		buf_clear(&out);
+		return r;
+	}
+	/* The identity list must parse whole.  A trust store may hold a file
+	 * whose name cannot be sent back to the CLI safely: it is skipped
+	 * (and said), never used. */
+	if (!trust)
+		r = vos_parsed(s, "show cert list own", parse_cert_list(
+		    buf_str(&out), out.len, v, n, why, sizeof why), why);
+	else {
+		r = vos_parsed(s, "show cert list trust", parse_cert_list_skip(
+		    buf_str(&out), out.len, v, n, &sk, why, sizeof why), why);
+		if (r == 0 && sk.n > 0)
+			log_warn("%s: show cert list trust: %zu line%s skipped "
+			    "(not handled by certregen): %s", s->node, sk.n,
+			    sk.n == 1 ? "" : "s", sk.first);
+	}
+	buf_clear(&out);
+	return r;
+}
+
+int
+vos_cert_show(struct vos_session *s, int trust, const char *unit,
+    const char *file, struct cert_info *ci, char **pem)
+{
+	struct dialog_param p[] = {
+		{ "which", trust ? "trust" : "own" },
+		{ "unit", unit },
+		{ "file", file },
+	};
+	struct buf out;
+	char why[512], what[400];
+	int r;
+
+	buf_init(&out, VOS_CAPTURE_MAX);
+	snprintf(what, sizeof what, "show cert %s %s/%s", p[0].value, unit,
+	    file);
+	if ((r = vos_dialog(s, "cert-show", p, 3, &out, 0)) == 0)
+		r = vos_parsed(s, what, parse_cert_show(buf_str(&out), out.len,
+		    ci, pem, why, sizeof why), why);
+	buf_clear(&out);
+	return r;
+}
+
+int
+vos_cert_regen(struct vos_session *s, const char *unit)
+{
+	struct dialog_param p = { "unit", unit };
+
+	return vos_dialog(s, "cert-regen", &p, 1, NULL, 0);
+}
+
+int
+vos_cert_delete(struct vos_session *s, const char *unit, const char *file)
+{
+	struct dialog_param p[] = { { "unit", unit }, { "file", file } };
+
+	return vos_dialog(s, "cert-delete", p, 2, NULL, 0);
+}
+
+int
+vos_service_list(struct vos_session *s, struct vos_service **v, size_t *n)
+{
+	struct buf out;
+	char why[512];
+	int r;
+
+	buf_init(&out, VOS_CAPTURE_MAX);
+	if ((r = vos_dialog(s, "service-list", NULL, 0, &out, 0)) == 0)
+		r = vos_parsed(s, "utils service list", parse_service_list(
+		    buf_str(&out), out.len, v, n, why, sizeof why), why);
+	buf_clear(&out);
+	return r;
+}
+
+int
+vos_service_action(struct vos_session *s, const char *action,
+    const char *service, enum vos_svc_state *last)
+{
+	struct dialog_param p = { "service", service };
+	struct buf out;
+	char name[32], why[512];
+	int r;
+
+	*last = SVC_UNKNOWN;
+	if (strcmp(action, "restart") != 0 && strcmp(action, "stop") != 0 &&
+	    strcmp(action, "start") != 0) {
+		vos_fail(s, "%s: unknown service action '%s'", s->node, action);
+		return ERR_INVAL;
+	}
+	snprintf(name, sizeof name, "service-%s", action);
+	buf_init(&out, VOS_CAPTURE_MAX);
+	r = vos_dialog(s, name, &p, 1, &out,
+	    site_service_timeout(s->site, service));
+	if (r == 0)
+		r = vos_parsed(s, name, parse_service_progress(buf_str(&out),
+		    out.len, service, last, why, sizeof why), why);
+	buf_clear(&out);
+	return r;
+}
+
+int
+vos_ha_status(struct vos_session *s, struct vos_ha *ha)
+{
+	struct buf out;
+	char why[512];
+	int r;
+
+	buf_init(&out, VOS_CAPTURE_MAX);
+	if ((r = vos_dialog(s, "ha-status", NULL, 0, &out, 0)) == 0)
+		r = vos_parsed(s, "utils ha status", parse_ha_status(
+		    buf_str(&out), out.len, ha, why, sizeof why), why);
+	buf_clear(&out);
+	return r;
+}
+
+int
+vos_sso_status(struct vos_session *s, int *enabled)
+{
+	struct buf out;
+	char why[512];
+	int r;
+
+	buf_init(&out, VOS_CAPTURE_MAX);
+	if ((r = vos_dialog(s, "sso-status", NULL, 0, &out, 0)) == 0)
+		r = vos_parsed(s, "utils sso status", parse_sso_status(
+		    buf_str(&out), out.len, enabled, why, sizeof why), why);
+	buf_clear(&out);
+	return r;
+}

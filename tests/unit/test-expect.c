@@ -1,0 +1,691 @@
+/*
+ * Unit tests for the expect engine over a scripted fake io with simulated
+ * time: every outcome, case order, partial matches across reads (the same
+ * input fed whole, a byte at a time and in random chunks gives the same
+ * results), normalisation split across reads, the pager and the failure
+ * trailer, timers, buffer and capture ceilings, transcript redaction and
+ * hostile input.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "err.h"
+#include "expect.h"
+#include "expect-fake.h"
+#include "rx.h"
+#include "secret.h"
+#include "tap.h"
+
+static struct rx *rx_pager, *rx_fail, *rx_prompt;
+static struct expect_case before[2];
+
+static struct rx *
+comp(const char *pat)
+{
+	struct rx *rx = NULL;
+	char why[256];
+
+	if (rx_compile(pat, RX_MULTILINE, &rx, why, sizeof why) != 0) {
+		printf("Bail out! %s: %s\n", pat, why);
+		exit(99);
+	}
+	return rx;
+}
+
+static void
+setup(void)
+{
+	rx_pager = comp("Press <enter> for 1 line, <space> for one page, "
+	    "or <q> to quit");
+	rx_fail = comp("(?i)executed command unsuccessfully");
+	rx_prompt = comp("^admin:");
+	before[0].rx = rx_pager;
+	before[0].id = 100;
+	before[0].action = EXPECT_ACT_SEND;
+	before[0].reply = " ";
+	before[1].rx = rx_fail;
+	before[1].id = 101;
+	before[1].action = EXPECT_ACT_RETURN;
+}
+
+static void
+add_text(struct buf *b, const char *p, size_t n)
+{
+	if (buf_add(b, p, n) != 0)
+		abort();
+}
+
+/* ------------------------------------------------------------ transcripts */
+
+/* The transcript as text: "{...}" around what was sent. */
+static char tdir = '<';
+
+static void
+tcb(void *arg, char dir, const char *p, size_t n)
+{
+	struct buf *b = arg;
+
+	if (dir != tdir)
+		add_text(b, dir == '>' ? "{" : "}", 1);
+	tdir = dir;
+	add_text(b, p, n);
+}
+
+/*
+ * A CLI session: prompt, command, output with a pager, a question, a
+ * failure, progress lines.  Each wait's result is written to log.
+ */
+static void
+session(long chunk, uint32_t seed, struct buf *log)
+{
+	struct fake f;
+	struct expect *e;
+	struct expect_result r;
+	struct expect_case q[3];
+	struct rx *rq = comp("\\((?:yes\\||yes/)no\\)\\s*[?:]");
+	struct rx *rs = comp("Cisco ([A-Za-z ]+)\\[ ?(STOPPING|STARTING|"
+	    "STARTED) ?\\]");
+	struct buf cap;
+	int i, rc;
+
+	fake_init(&f, chunk, seed);
+	fake_add(&f, "\x1b[K\r\nadmin:", 0, NULL);
+	fake_add(&f, "show thing\r\nline one\r\nline \x1b[1mtwo\x1b[0m\r\n"
+	    "Press <enter> for 1 line, <space> for one page, or <q> to quit",
+	    10, NULL);
+	fake_add(&f, "\r\x1b[Kline three\r\n\radmin:", 10, " ");
+	fake_add(&f, "set thing\r\nWARNING: sure?\r\nProceed (yes|no)? ", 10,
+	    NULL);
+	fake_add(&f, "yes\r\n\r\nDone.\r\nadmin:", 10, "yes\n");
+	fake_add(&f, "bad\r\nInvalid: bad\r\nExecuted command unsuccessfully"
+	    "\r\nadmin:", 10, NULL);
+	fake_add(&f, "restart\r\nService Manager is running\r\n"
+	    "Cisco Tomcat[STOPPING]\r\nCisco Tomcat[STARTING]\r\n"
+	    "Cisco Tomcat[ STARTED ]\r\nadmin:", 10, NULL);
+	e = fake_expect(&f, 0);
+	expect_before(e, before, 2);
+	buf_init(&cap, 1 << 20);
+	expect_capture(e, &cap);
+	q[0].rx = rx_prompt;
+	q[0].id = 0;
+	q[1].rx = rq;
+	q[1].id = 1;
+	q[2].rx = rs;
+	q[2].id = 2;
+	for (i = 0; i < 14; i++) {
+		rc = expect_wait(e, q, 3, 5000, 0, &r);
+		if (rc != 0) {
+			buf_addf(log, "rc %d\n", rc);
+			break;
+		}
+		buf_addf(log, "%d:%d:%d [%.*s] {%s}", r.outcome, r.before,
+		    r.id, (int)r.match_len, r.match ? r.match : "",
+		    buf_str(&cap));
+		if (r.outcome == EXPECT_MATCHED && r.id == 2)
+			buf_addf(log, " g1=%.*s g2=%.*s", (int)r.group[1].len,
+			    r.group[1].p, (int)r.group[2].len, r.group[2].p);
+		buf_addstr(log, "\n");
+		buf_reset(&cap);
+		if (r.outcome != EXPECT_MATCHED)
+			break;
+		if (r.id == 1)
+			expect_send(e, "yes\n", 4, 0, 0);
+	}
+	buf_addf(log, "sent {%s}\n", buf_str(&f.sent));
+	expect_free(e);
+	buf_clear(&cap);
+	fake_clear(&f);
+	rx_free(rq);
+	rx_free(rs);
+}
+
+static void
+test_chunking(void)
+{
+	struct buf want, got;
+	long chunks[] = { 1, 2, 3, 5, 7, 13, 64, 4096 };
+	size_t i;
+	int same = 1;
+
+	buf_init(&want, 1 << 20);
+	buf_init(&got, 1 << 20);
+	session(0, 1, &want);
+	has_str(buf_str(&want), "1:0:0 [admin:] {\n}", "first prompt");
+	has_str(buf_str(&want), "{show thing\nline one\nline two\nline three\n}",
+	    "pager answered and removed: the output is continuous");
+	has_str(buf_str(&want), "1:0:1 [(yes|no)?] {set thing\nWARNING: sure?\n"
+	    "Proceed }", "question");
+	has_str(buf_str(&want), "1:1:101 [Executed command unsuccessfully] "
+	    "{bad\nInvalid: bad\n}", "failure trailer is an always-on match");
+	has_str(buf_str(&want), "g1=Tomcat g2=STOPPING", "groups");
+	has_str(buf_str(&want), "[Cisco Tomcat[ STARTED ]]", "inner spaces");
+	has_str(buf_str(&want), "3:0:0 [] {", "EOF at the end");
+	has_str(buf_str(&want), "sent { yes\n}", "sent the pager reply, yes");
+	for (i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+		buf_reset(&got);
+		session(chunks[i], 1, &got);
+		if (strcmp(buf_str(&got), buf_str(&want)) != 0) {
+			same = 0;
+			tap_diag("chunk %ld differs:\n%s\nwant:\n%s", chunks[i],
+			    buf_str(&got), buf_str(&want));
+		}
+	}
+	ok(same, "same results with fixed chunk sizes 1..4096");
+	same = 1;
+	for (i = 1; i <= 40; i++) {
+		buf_reset(&got);
+		session(-(long)(1 + i % 17), (uint32_t)i * 7919u, &got);
+		if (strcmp(buf_str(&got), buf_str(&want)) != 0) {
+			same = 0;
+			tap_diag("random seed %zu differs:\n%s", i, buf_str(&got));
+		}
+	}
+	ok(same, "same results with random chunk sizes (40 seeds)");
+	buf_clear(&want);
+	buf_clear(&got);
+}
+
+/* ------------------------------------------------------------ one wait */
+
+struct one {
+	int rc;
+	struct expect_result r;
+	char match[256];
+	struct buf cap;
+	struct buf sent;
+	int64_t now;
+	size_t peak;
+};
+
+/* Feed text (chunked) and wait once for cases; EOF after the text. */
+static void
+one_wait(const char *text, size_t len, long chunk, const char *const *pats,
+    size_t npat, int idle, size_t bufmax, size_t capmax, struct one *o)
+{
+	struct fake f;
+	struct expect *e;
+	struct expect_case c[8];
+	struct rx *rx[8];
+	size_t i;
+
+	memset(o, 0, sizeof *o);
+	fake_init(&f, chunk, 42);
+	fake_add_n(&f, text, len, 0);
+	e = fake_expect(&f, bufmax);
+	expect_before(e, before, 2);
+	buf_init(&o->cap, capmax);
+	expect_capture(e, &o->cap);
+	for (i = 0; i < npat; i++) {
+		rx[i] = comp(pats[i]);
+		c[i].rx = rx[i];
+		c[i].id = (int)i;
+		c[i].action = EXPECT_ACT_RETURN;
+		c[i].reply = NULL;
+	}
+	o->rc = expect_wait(e, c, npat, idle, 0, &o->r);
+	if (o->r.match != NULL)
+		snprintf(o->match, sizeof o->match, "%.*s",
+		    (int)o->r.match_len, o->r.match);
+	o->r.match = NULL;
+	o->now = f.now;
+	o->peak = expect_peak_buffer(e);
+	buf_init(&o->sent, 1 << 20);
+	buf_add(&o->sent, buf_str(&f.sent), f.sent.len);
+	expect_free(e);
+	for (i = 0; i < npat; i++)
+		rx_free(rx[i]);
+	fake_clear(&f);
+}
+
+static void
+one_clear(struct one *o)
+{
+	buf_clear(&o->cap);
+	buf_clear(&o->sent);
+}
+
+static void
+test_order(void)
+{
+	const char *p2[] = { "world", "hello" };
+	const char *p3[] = { "hel+o", "hello" };
+	const char *p4[] = { "abc", "ab" };
+	struct one o;
+	long ch;
+
+	one_wait("say hello world", 15, 0, p2, 2, 1000, 0, 1 << 20, &o);
+	is_int(o.r.outcome, EXPECT_MATCHED, "matched");
+	is_int(o.r.id, 1, "the earliest match in the output wins over order");
+	is_str(buf_str(&o.cap), "say ", "text before it captured");
+	one_clear(&o);
+	one_wait("say hello world", 15, 1, p3, 2, 1000, 0, 1 << 20, &o);
+	is_int(o.r.id, 0, "same start: the first case wins");
+	one_clear(&o);
+	/* "abc" could still match where "ab" did: wait; at EOF "ab" wins. */
+	for (ch = 0; ch <= 1; ch++) {
+		one_wait("xab", 3, ch, p4, 2, 1000, 0, 1 << 20, &o);
+		is_int(o.r.outcome, EXPECT_MATCHED, "chunk %ld: final match "
+		    "at EOF", ch);
+		is_int(o.r.id, 1, "chunk %ld: ab, once abc cannot come", ch);
+		one_clear(&o);
+	}
+	one_wait("xabd", 4, 1, p4, 2, 1000, 0, 1 << 20, &o);
+	is_int(o.r.id, 1, "ab decided by the next byte");
+	one_clear(&o);
+}
+
+static void
+test_normalise(void)
+{
+	static const char in[] =
+	    "a\x1b[1mb\x1b[0m\r\nc\rd\x1b]0;title\x07" "e\x1b(Bf\x00g\x07h"
+	    "\r\r\ni\x1b[2;5Hj\x1b]2;t\x1b\\k\tl\x7fm\x1b=n\x1b\x1bo\x1b[?25lp"
+	    "\r\x1b[K\nq\x1b[\x18r\x1b\x7fs\nadmin:";
+	const char *pr[] = { "^admin:" };
+	/* ESC ESC o: the second ESC starts over and "o" is its final. */
+	const char *want = "ab\nc\ndefgh\nijk\tlmnp\nqrs\n";
+	struct one o;
+	long ch;
+	int same = 1;
+
+	one_wait(in, sizeof in - 1, 0, pr, 1, 1000, 0, 1 << 20, &o);
+	is_str(buf_str(&o.cap), want, "escapes, CR, NUL, DEL removed");
+	one_clear(&o);
+	for (ch = 1; ch <= 9; ch++) {
+		one_wait(in, sizeof in - 1, ch, pr, 1, 1000, 0, 1 << 20, &o);
+		if (strcmp(buf_str(&o.cap), want) != 0 ||
+		    o.r.outcome != EXPECT_MATCHED) {
+			same = 0;
+			tap_diag("chunk %ld: %s", ch, buf_str(&o.cap));
+		}
+		one_clear(&o);
+	}
+	ok(same, "the same split across reads (chunks 1..9)");
+}
+
+static void
+test_bol(void)
+{
+	struct fake f;
+	struct expect *e;
+	struct expect_result r;
+	struct expect_case c = { NULL, 7, EXPECT_ACT_RETURN, NULL };
+	struct buf cap;
+
+	/* "xxx" leaves the buffer before "admin:" arrives: ^ must not
+	 * match inside the line. */
+	fake_init(&f, 0, 1);
+	fake_add(&f, "xxx", 0, NULL);
+	fake_add(&f, "admin: then\nadmin:", 10, NULL);
+	e = fake_expect(&f, 0);
+	buf_init(&cap, 4096);
+	expect_capture(e, &cap);
+	c.rx = rx_prompt;
+	expect_wait(e, &c, 1, 1000, 0, &r);
+	is_int(r.outcome, EXPECT_MATCHED, "prompt found");
+	is_str(buf_str(&cap), "xxxadmin: then\n", "not at xxx|admin: (NOTBOL "
+	    "after a discard)");
+	expect_free(e);
+	fake_clear(&f);
+	buf_reset(&cap);
+
+	fake_init(&f, 0, 1);
+	fake_add(&f, "xxx\n", 0, NULL);
+	fake_add(&f, "admin:", 10, NULL);
+	e = fake_expect(&f, 0);
+	expect_capture(e, &cap);
+	expect_wait(e, &c, 1, 1000, 0, &r);
+	is_int(r.outcome, EXPECT_MATCHED, "line start kept after a discard");
+	is_str(buf_str(&cap), "xxx\n", "captured the line");
+	expect_free(e);
+	fake_clear(&f);
+	buf_clear(&cap);
+}
+
+static void
+test_pager_trailer(void)
+{
+	static const char in[] =
+	    "l1\r\nl2\r\nPress <enter> for 1 line, <space> for one page, or "
+	    "<q> to quit";
+	struct fake f;
+	struct expect *e;
+	struct expect_result r;
+	struct expect_case c = { NULL, 0, EXPECT_ACT_RETURN, NULL };
+	struct buf cap;
+	long ch;
+	int good = 1;
+
+	for (ch = 0; ch <= 5; ch++) {
+		fake_init(&f, ch, 1);
+		fake_add(&f, in, 0, NULL);
+		fake_add(&f, "\r      \r\x1b[K\tl3\r\nl4\r\n", 5, " ");
+		fake_add(&f, in, 5, NULL);
+		fake_add(&f, "l5\r\nExecuted command unsuccessfully.\r\nadmin:",
+		    5, " ");
+		e = fake_expect(&f, 0);
+		expect_before(e, before, 2);
+		buf_init(&cap, 4096);
+		expect_capture(e, &cap);
+		c.rx = rx_prompt;
+		expect_wait(e, &c, 1, 1000, 0, &r);
+		if (r.outcome != EXPECT_MATCHED || !r.before || r.id != 101 ||
+		    strcmp(buf_str(&cap), "l1\nl2\n\tl3\nl4\nl1\nl2\n"
+		    "l5\n") != 0 || strcmp(buf_str(&f.sent), "  ") != 0) {
+			good = 0;
+			tap_diag("chunk %ld: %d %d {%s} sent {%s}", ch,
+			    r.outcome, r.id, buf_str(&cap), buf_str(&f.sent));
+		}
+		buf_reset(&cap);
+		expect_wait(e, &c, 1, 1000, 0, &r);
+		if (r.outcome != EXPECT_MATCHED || r.before ||
+		    strcmp(buf_str(&cap), ".\n") != 0)
+			good = 0;
+		expect_free(e);
+		fake_clear(&f);
+		buf_clear(&cap);
+	}
+	ok(good, "pager replied to and removed, trailer returned, whatever "
+	    "the chunking");
+}
+
+static void
+test_timers(void)
+{
+	struct fake f;
+	struct expect *e;
+	struct expect_result r;
+	struct expect_case c = { NULL, 0, EXPECT_ACT_RETURN, NULL };
+	int i, rc;
+
+	/* Silence: the idle timer. */
+	fake_init(&f, 0, 1);
+	f.eof = 0;
+	e = fake_expect(&f, 0);
+	c.rx = rx_prompt;
+	rc = expect_wait(e, &c, 1, 1500, 0, &r);
+	is_int(rc, 0, "timeout is an outcome, not an error");
+	is_int(r.outcome, EXPECT_TIMEOUT, "idle timeout");
+	is_int(r.timed_out_idle, 1, "by the idle timer");
+	is_int(f.now, 1500, "after 1500 ms of silence");
+	expect_free(e);
+	fake_clear(&f);
+
+	/* Output every 900 ms keeps a 1000 ms idle timer from expiring. */
+	fake_init(&f, 3, 1);
+	f.eof = 0;
+	for (i = 0; i < 10; i++)
+		fake_add(&f, "Cisco Tomcat[STARTING]\r\n", 900, NULL);
+	fake_add(&f, "admin:", 900, NULL);
+	e = fake_expect(&f, 0);
+	rc = expect_wait(e, &c, 1, 1000, 0, &r);
+	is_int(r.outcome, EXPECT_MATCHED, "the idle timer restarts while "
+	    "output flows");
+	is_int(f.now, 9900, "matched at 9.9 s");
+	expect_free(e);
+	fake_clear(&f);
+
+	/* ... but not past the overall deadline. */
+	fake_init(&f, 0, 1);
+	f.eof = 0;
+	for (i = 0; i < 20; i++)
+		fake_add(&f, "Cisco Tomcat[STARTING]\r\n", 900, NULL);
+	e = fake_expect(&f, 0);
+	rc = expect_wait(e, &c, 1, 1000, 5000, &r);
+	is_int(r.outcome, EXPECT_TIMEOUT, "deadline");
+	is_int(r.timed_out_idle, 0, "by the deadline, not the idle timer");
+	is_int(f.now, 5000, "at 5 s");
+	expect_free(e);
+	fake_clear(&f);
+
+	/* idle 0: only what is buffered. */
+	fake_init(&f, 0, 1);
+	f.eof = 0;
+	fake_add(&f, "admin:", 10, NULL);
+	e = fake_expect(&f, 0);
+	rc = expect_wait(e, &c, 1, 0, 0, &r);
+	is_int(r.outcome, EXPECT_TIMEOUT, "idle 0 does not wait");
+	expect_free(e);
+	fake_clear(&f);
+
+	/* An io error is returned as such. */
+	fake_init(&f, 0, 1);
+	f.read_error = ERR_SSH;
+	e = fake_expect(&f, 0);
+	rc = expect_wait(e, &c, 1, 100, 0, &r);
+	is_int(rc, ERR_SSH, "io error returned");
+	expect_free(e);
+	fake_clear(&f);
+
+	/* Real clock: the default, and it moves forward. */
+	ok(expect_now_ms() > 0, "monotonic clock");
+}
+
+static void
+test_full(void)
+{
+	const char *pl[] = { "start[^\n]*end" };
+	const char *pr[] = { "^admin:" };
+	char *big;
+	struct one o;
+
+	big = malloc(2000);
+	memcpy(big, "start", 5);
+	memset(big + 5, 'x', 1995);
+	one_wait(big, 2000, 7, pl, 1, 1000, 256, 1 << 20, &o);
+	is_int(o.r.outcome, EXPECT_FULL, "buffer full with a partial match");
+	is_int(o.r.capture_full, 0, "the match buffer");
+	ok(o.peak <= 256, "the buffer stayed at its size (%zu)", o.peak);
+	one_clear(&o);
+	free(big);
+
+	one_wait("a long line of output\nadmin:", 28, 3, pr, 1, 1000, 0, 10, &o);
+	is_int(o.r.outcome, EXPECT_FULL, "capture ceiling");
+	is_int(o.r.capture_full, 1, "reported as the capture's");
+	one_clear(&o);
+}
+
+static void
+test_eof(void)
+{
+	const char *pr[] = { "^admin:" };
+	struct one o;
+
+	one_wait("some output\nno prompt", 21, 4, pr, 1, 1000, 0, 1 << 20, &o);
+	is_int(o.rc, 0, "EOF is an outcome");
+	is_int(o.r.outcome, EXPECT_EOF, "EOF");
+	is_str(buf_str(&o.cap), "some output\nno prompt", "the rest captured");
+	one_clear(&o);
+	one_wait("", 0, 0, pr, 1, 1000, 0, 1 << 20, &o);
+	is_int(o.r.outcome, EXPECT_EOF, "EOF at once");
+	one_clear(&o);
+}
+
+static void
+test_redact(void)
+{
+	static const char in[] = "pw S3cr3t! and S3cr3t! end S3cr\n";
+	const char *want = "pw *** and *** end S3cr\n";
+	struct secret *s = secret_new("S3cr3t!", 7), *s2 = secret_new("S3", 2);
+	struct expect_case c = { NULL, 0, EXPECT_ACT_RETURN, NULL };
+	struct expect_result r;
+	struct buf t;
+	size_t split, n = sizeof in - 1;
+	int good = 1;
+
+	buf_init(&t, 1 << 16);
+	for (split = 0; split <= n; split++) {
+		struct fake f;
+		struct expect *e;
+
+		fake_init(&f, 0, 1);
+		fake_add_n(&f, in, split, 0);
+		fake_add_n(&f, in + split, n - split, 5);
+		e = fake_expect(&f, 0);
+		expect_set_transcript(e, tcb, &t);
+		expect_add_secret(e, s);
+		c.rx = rx_prompt;
+		expect_wait(e, &c, 1, 1000, 0, &r);
+		expect_free(e);
+		if (strcmp(buf_str(&t), want) != 0) {
+			good = 0;
+			tap_diag("split %zu: %s", split, buf_str(&t));
+		}
+		buf_reset(&t);
+		fake_clear(&f);
+	}
+	ok(good, "a secret split across reads is redacted at every split "
+	    "point (%zu)", n + 1);
+
+	{
+		struct fake f;
+		struct expect *e;
+
+		fake_init(&f, 1, 1);
+		fake_add(&f, "S3cr3t! S3x", 0, NULL);
+		e = fake_expect(&f, 0);
+		expect_set_transcript(e, tcb, &t);
+		expect_add_secret(e, s2);
+		expect_add_secret(e, s);
+		expect_add_secret(e, s);
+		expect_wait(e, &c, 1, 1000, 0, &r);
+		expect_send(e, "S3cr3t!", 7, 0, 1);
+		expect_send(e, "user S3cr3t!\n", 13, 0, 0);
+		expect_send(e, "abc", 3, 1, 0);
+		expect_free(e);
+		tcb(&t, '<', "", 0);
+		is_str(buf_str(&t), "*** ***x{***user ***\nabc}",
+		    "the longest secret wins; sent secrets as ***");
+		is_str(buf_str(&f.sent), "S3cr3t!user S3cr3t!\nabc",
+		    "the real bytes were sent");
+		is_int(f.writes, 5, "a delay sends one character at a time");
+		fake_clear(&f);
+	}
+	buf_clear(&t);
+	secret_free(s);
+	secret_free(s2);
+}
+
+static void
+test_hostile(void)
+{
+	const char *pr[] = { "^admin:" };
+	const char *pc[] = { "^admin:", "Cisco [A-Za-z ]+\\[" };
+	struct one o;
+	char *big;
+	size_t n = 10 * 1024 * 1024;
+
+	one_wait("a\0b\0\0c\xff\xfe\xc0\x80\nadmin:", 17, 1, pr, 1, 1000, 0,
+	    1 << 20, &o);
+	is_int(o.r.outcome, EXPECT_MATCHED, "NUL and invalid UTF-8");
+	ok(o.cap.len == 8 && memcmp(o.cap.data, "abc\xff\xfe\xc0\x80\n", 8)
+	    == 0, "NULs dropped, other bytes kept");
+	one_clear(&o);
+
+	/* A 10 MB line without a newline, then the prompt. */
+	big = malloc(n + 8);
+	memset(big, 'x', n);
+	memcpy(big + n, "\nadmin:", 7);
+	one_wait(big, n + 7, 0, pc, 2, 1000, 0, 64, &o);
+	is_int(o.r.outcome, EXPECT_FULL, "capture ceiling hit by the line");
+	one_clear(&o);
+	one_wait(big, n + 7, 0, pc, 2, 1000, 0, 0, &o);
+	ok(o.r.outcome == EXPECT_FULL && o.r.capture_full, "capture max 0");
+	one_clear(&o);
+	{
+		struct fake f;
+		struct expect *e;
+		struct expect_case c[2];
+		struct expect_result r;
+
+		fake_init(&f, 0, 1);
+		fake_add_n(&f, big, n + 7, 0);
+		e = fake_expect(&f, 0);
+		c[0].rx = rx_prompt;
+		c[0].id = 0;
+		c[1].rx = rx_pager;
+		c[1].id = 1;
+		expect_wait(e, c, 2, 1000, 0, &r);
+		is_int(r.outcome, EXPECT_MATCHED, "10 MB line, no capture: "
+		    "prompt found");
+		ok(expect_peak_buffer(e) <= EXPECT_BUF_DEFAULT,
+		    "buffer stayed bounded (%zu)", expect_peak_buffer(e));
+		is_int(expect_bytes_read(e), n + 7, "all bytes read");
+		expect_free(e);
+		fake_clear(&f);
+	}
+
+	/* Endless escape sequences: CSI parameters, an OSC string. */
+	memcpy(big, "\x1b[", 2);
+	memset(big + 2, '1', 100000);
+	memcpy(big + 100002, "\nadmin:", 7);
+	one_wait(big, 100009, 0, pr, 1, 1000, 0, 1 << 20, &o);
+	is_int(o.r.outcome, EXPECT_MATCHED, "endless CSI ends");
+	one_clear(&o);
+	memcpy(big, "\x1b]", 2);
+	memset(big + 2, 'z', 100000);
+	one_wait(big, 100009, 5, pr, 1, 1000, 0, 1 << 20, &o);
+	is_int(o.r.outcome, EXPECT_MATCHED, "endless OSC ends");
+	ok(o.cap.len < 100000, "most of it dropped (%zu kept)", o.cap.len);
+	one_clear(&o);
+	free(big);
+}
+
+static void
+test_misc(void)
+{
+	struct fake f;
+	struct expect *e;
+	struct expect_result r;
+	struct expect_case c = { NULL, 0, EXPECT_ACT_RETURN, NULL };
+	struct buf cap;
+	struct rx *rx;
+	char recent[16];
+	size_t k;
+
+	fake_init(&f, 0, 1);
+	fake_add(&f, "one admin: two admin: three", 0, NULL);
+	e = fake_expect(&f, 0);
+	buf_init(&cap, 4096);
+	expect_capture(e, &cap);
+	c.rx = rx = comp("admin:");
+	expect_wait(e, &c, 1, 1000, 0, &r);
+	is_str(buf_str(&cap), "one ", "first");
+	expect_wait(e, &c, 1, 1000, 0, &r);
+	is_str(buf_str(&cap), "one  two ", "the match was consumed");
+	expect_flush(e);
+	is_str(buf_str(&cap), "one  two  three", "flush into capture");
+	k = expect_recent(e, recent, sizeof recent);
+	is_int(k, 16, "recent output");
+	ok(memcmp(recent, "two admin: three", 16) == 0, "its last bytes");
+	expect_free(e);
+	fake_clear(&f);
+	buf_clear(&cap);
+	rx_free(rx);
+	expect_free(NULL);
+}
+
+int
+main(void)
+{
+	setup();
+	test_order();
+	test_chunking();
+	test_normalise();
+	test_bol();
+	test_pager_trailer();
+	test_timers();
+	test_full();
+	test_eof();
+	test_redact();
+	test_hostile();
+	test_misc();
+	rx_free(rx_pager);
+	rx_free(rx_fail);
+	rx_free(rx_prompt);
+	return tap_done();
+}

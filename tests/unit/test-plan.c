@@ -1,0 +1,514 @@
+/*
+ * Unit tests for the planner: facts made by hand, the ordered steps checked
+ * against DESIGN.md's procedure rules.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "facts.h"
+#include "plan.h"
+#include "tap.h"
+#include "unit.h"
+
+static const char *const imp_services[] = {
+	"Cisco SIP Proxy", "Cisco Presence Engine", "Cisco XCP Router",
+	"Cisco XCP SIP Federation Connection Manager",
+	"Cisco XCP XMPP Federation Connection Manager", "Cisco DRF Local",
+	"Cisco DRF Master", "Cisco Tomcat", "Cisco Certificate Expiry Monitor",
+	"Cisco Intercluster Sync Agent", NULL,
+};
+static const char *const cucm_services[] = {
+	"Cisco CallManager", "Cisco DRF Master", "Cisco DRF Local",
+	"Cisco Tomcat", "Cisco Certificate Expiry Monitor",
+	"Cisco Certificate Change Notification", NULL,
+};
+
+static void
+node_services(struct fact_node *n, const char *const *names, int cucm_pub)
+{
+	size_t k, c = 0;
+
+	while (names[c] != NULL)
+		c++;
+	n->services = calloc(c, sizeof *n->services);
+	n->nservices = c;
+	for (k = 0; k < c; k++) {
+		struct vos_service *s = &n->services[k];
+
+		snprintf(s->name, sizeof s->name, "%s", names[k]);
+		s->state = SVC_STARTED;
+		s->activated = 1;
+		if (strstr(names[k], "Federation") != NULL)
+			s->activated = 0, s->state = SVC_STOPPED;
+		if (strcmp(names[k], "Cisco DRF Master") == 0 && !cucm_pub)
+			s->state = SVC_STOPPED; /* Commanded Out of Service */
+	}
+}
+
+static void
+set_service(struct fact_node *n, const char *name, int activated,
+    enum vos_svc_state st)
+{
+	size_t k;
+
+	for (k = 0; k < n->nservices; k++)
+		if (strcmp(n->services[k].name, name) == 0) {
+			n->services[k].activated = activated;
+			n->services[k].state = st;
+		}
+}
+
+static void
+node_unit(struct fact_node *n, int u, int ca, const char *serial)
+{
+	struct fact_unit *fu = &n->units[u];
+
+	fu->present = 1;
+	fu->ca_signed = ca;
+	fu->have_cert = 1;
+	snprintf(fu->file, sizeof fu->file, "%s.pem", unit_name(u));
+	snprintf(fu->cert.serial, sizeof fu->cert.serial, "%s", serial);
+	{
+		char issuer[64];
+
+		snprintf(issuer, sizeof issuer, "%s", ca ? "Example Issuing CA" :
+		    n->name);
+		snprintf(fu->cert.issuer_cn, sizeof fu->cert.issuer_cn, "%s",
+		    issuer);
+	}
+	fu->cert.self_signed = !ca;
+	fu->cert.not_after = 2000000000;
+}
+
+/* CUCMPUB, CUCMSUB, IMPPUB, IMPSUB1, IMPSUB2 with the five units. */
+static void
+demo_facts(struct facts *f, int major)
+{
+	static const struct {
+		const char *name;
+		enum vos_product p;
+		int pub;
+	} nodes[] = {
+		{ "IMPSUB2", PRODUCT_IMP, 0 }, { "CUCMSUB", PRODUCT_CUCM, 0 },
+		{ "IMPPUB", PRODUCT_IMP, 1 }, { "CUCMPUB", PRODUCT_CUCM, 1 },
+		{ "IMPSUB1", PRODUCT_IMP, 0 },
+	};
+	size_t i;
+	int u;
+
+	memset(f, 0, sizeof *f);
+	f->n = 5;
+	f->nodes = calloc(f->n, sizeof *f->nodes);
+	for (i = 0; i < f->n; i++) {
+		struct fact_node *n = &f->nodes[i];
+		char serial[32];
+
+		snprintf(n->name, sizeof n->name, "%s", nodes[i].name);
+		n->product = nodes[i].p;
+		n->imp_publisher = nodes[i].p == PRODUCT_IMP && nodes[i].pub;
+		n->cucm_publisher = nodes[i].p == PRODUCT_CUCM && nodes[i].pub;
+		n->reachable = 1;
+		n->major = major;
+		if (n->product == PRODUCT_IMP) {
+			node_services(n, imp_services, 0);
+			for (u = 0; u < UNIT_COUNT; u++) {
+				if (u == UNIT_CUP_ECDSA || u == UNIT_TOMCAT_ECDSA ||
+				    u == UNIT_CUP_XMPP_ECDSA ||
+				    u == UNIT_CUP_XMPP_S2S_ECDSA)
+					continue;
+				snprintf(serial, sizeof serial, "%zx%x", i, u);
+				node_unit(n, u, 0, serial);
+			}
+		} else {
+			node_services(n, cucm_services, n->cucm_publisher);
+			node_unit(n, UNIT_IPSEC, 0, n->cucm_publisher ? "c0ffee" :
+			    "c0ffef");
+			node_unit(n, UNIT_TOMCAT, 0, "cafe");
+		}
+	}
+	f->ha_enabled = 1;
+	f->sso_enabled = 0;
+	facts_sort(f);
+}
+
+static const char *groups[] = { "DefaultCUPSubcluster" };
+
+static struct plan_request
+req(unsigned units)
+{
+	struct plan_request rq;
+
+	memset(&rq, 0, sizeof rq);
+	rq.units = units;
+	rq.ha_groups = groups;
+	rq.nha_groups = 1;
+	return rq;
+}
+
+/* Index of the first step with this key, or -1. */
+static int
+find(const struct plan *p, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->steps[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Both steps exist and a comes before b. */
+static int
+before(const struct plan *p, const char *a, const char *b)
+{
+	int ia = find(p, a), ib = find(p, b);
+
+	if (ia < 0 || ib < 0)
+		tap_diag("missing step: %s", ia < 0 ? a : b);
+	return ia >= 0 && ib >= 0 && ia < ib;
+}
+
+static int
+count_kind(const struct plan *p, enum step_kind k, const char *service)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (p->steps[i].kind == k && (service == NULL ||
+		    strcmp(p->steps[i].service, service) == 0))
+			n++;
+	return n;
+}
+
+static int
+last_of(const struct plan *p, enum step_kind k)
+{
+	int i, last = -1;
+
+	for (i = 0; i < (int)p->n; i++)
+		if (p->steps[i].kind == k)
+			last = i;
+	return last;
+}
+
+static int
+first_of(const struct plan *p, enum step_kind k)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->steps[i].kind == k)
+			return (int)i;
+	return -1;
+}
+
+static const char *
+skip_reason(const struct plan *p, const struct facts *f, const char *node,
+    int unit)
+{
+	size_t i;
+
+	for (i = 0; i < p->nskips; i++)
+		if (p->skips[i].node >= 0 &&
+		    strcmp(f->nodes[p->skips[i].node].name, node) == 0 &&
+		    p->skips[i].unit == unit)
+			return p->skips[i].reason;
+	return NULL;
+}
+
+static void
+test_full(void)
+{
+	struct facts f;
+	struct plan p;
+	struct plan_request rq = req(UNIT_DEFAULT_SET);
+	char why[256];
+	size_t i, j;
+	int ok_keys = 1;
+
+	demo_facts(&f, 14);
+	is_int(plan_regen(&f, &rq, &p, why, sizeof why), 0, "full plan");
+	is_int(count_kind(&p, STEP_REGEN, NULL), 15, "5 units x 3 IM/P nodes");
+	is_int(count_kind(&p, STEP_BACKUP, NULL), 15, "each one backed up");
+	ok(before(&p, "backup:IMPPUB:tomcat", "regen:IMPPUB:tomcat"),
+	    "backup before regen");
+	ok(before(&p, "regen:IMPPUB:cup", "regen:IMPSUB1:cup") &&
+	    before(&p, "regen:IMPSUB1:cup", "regen:IMPSUB2:cup"),
+	    "publisher first, then each subscriber");
+	ok(find(&p, "regen:CUCMPUB:ipsec") == -1, "no regen on CUCM nodes");
+	ok(last_of(&p, STEP_REGEN) < first_of(&p, STEP_HA_OFF),
+	    "HA goes off after every regen");
+	ok(first_of(&p, STEP_HA_OFF) < first_of(&p, STEP_RESTART),
+	    "HA off before the first restart");
+	ok(last_of(&p, STEP_RESTART) < first_of(&p, STEP_HA_ON),
+	    "HA on after the last restart");
+	is_str(p.steps[first_of(&p, STEP_HA_OFF)].group, "DefaultCUPSubcluster",
+	    "the group is named");
+	is_int(count_kind(&p, STEP_RESTART, "Cisco XCP Router"), 3,
+	    "one XCP Router restart per node for cup-xmpp and cup-xmpp-s2s");
+	is_int(count_kind(&p, STEP_RESTART, "Cisco SIP Proxy"), 3, "SIP Proxy");
+	is_int(count_kind(&p, STEP_RESTART, "Cisco Presence Engine"), 3, "PE");
+	is_int(count_kind(&p, STEP_RESTART,
+	    "Cisco XCP SIP Federation Connection Manager"), 0,
+	    "no SIP federation CM without SIP federation");
+	is_int(count_kind(&p, STEP_RESTART,
+	    "Cisco XCP XMPP Federation Connection Manager"), 0,
+	    "no XMPP federation CM without XMPP federation");
+	is_int(count_kind(&p, STEP_RESTART, "Cisco DRF Master"), 1,
+	    "DRF Master once");
+	ok(find(&p, "restart:CUCMPUB:Cisco DRF Master") >= 0,
+	    "DRF Master on the CUCM publisher");
+	is_int(count_kind(&p, STEP_RESTART, "Cisco DRF Local"), 3,
+	    "DRF Local on each IM/P node");
+	ok(before(&p, "restart:CUCMPUB:Cisco DRF Master", "restart:IMPPUB:Cisco DRF Local"), "DRF Master first");
+	is_int(count_kind(&p, STEP_RESTART, "Cisco Tomcat"), 3,
+	    "Tomcat on each IM/P node");
+	ok(before(&p, "restart:IMPSUB2:Cisco SIP Proxy", "restart:IMPPUB:Cisco Presence Engine"),
+	    "all SIP Proxy restarts before any Presence Engine restart");
+	ok(before(&p, "restart:IMPPUB:Cisco Tomcat", "restart:IMPSUB1:Cisco Tomcat"),
+	    "restarts publisher first");
+	is_int(p.steps[p.n - 2].kind, STEP_VERIFY, "verify near the end");
+	is_int(p.steps[p.n - 1].kind, STEP_EXPORT, "export last");
+	ok(p.ha_touched, "the plan touches HA");
+	for (i = 0; i < p.n; i++)
+		for (j = i + 1; j < p.n; j++)
+			if (strcmp(p.steps[i].key, p.steps[j].key) == 0)
+				ok_keys = 0;
+	ok(ok_keys, "every step key is unique");
+	ok(!p.steps[first_of(&p, STEP_BACKUP)].mutating &&
+	    p.steps[first_of(&p, STEP_REGEN)].mutating, "mutating flags");
+	plan_clear(&p);
+	facts_clear(&f);
+}
+
+static void
+test_variants(void)
+{
+	struct facts f;
+	struct plan p;
+	struct plan_request rq;
+	char why[256];
+	const char *r;
+	const char *only[] = { "IMPSUB1" };
+
+	/* Federation on. */
+	demo_facts(&f, 14);
+	f.fed_sip = f.fed_xmpp = 1;
+	for (size_t i = 0; i < f.n; i++) {
+		set_service(&f.nodes[i],
+		    "Cisco XCP SIP Federation Connection Manager", 1, SVC_STARTED);
+		set_service(&f.nodes[i],
+		    "Cisco XCP XMPP Federation Connection Manager", 1, SVC_STARTED);
+	}
+	rq = req(UNIT_DEFAULT_SET);
+	plan_regen(&f, &rq, &p, why, sizeof why);
+	is_int(count_kind(&p, STEP_RESTART,
+	    "Cisco XCP SIP Federation Connection Manager"), 3,
+	    "SIP federation CM restarted with SIP federation");
+	ok(before(&p, "restart:IMPSUB2:Cisco Presence Engine", "restart:IMPPUB:Cisco XCP SIP Federation Connection Manager"),
+	    "after the Presence Engine");
+	ok(before(&p, "restart:IMPSUB2:Cisco XCP Router", "restart:IMPPUB:Cisco XCP XMPP Federation Connection Manager"),
+	    "XMPP federation CM after the XCP Router");
+	plan_clear(&p);
+
+	/* Only tomcat. */
+	rq = req(UNIT_BIT(UNIT_TOMCAT));
+	plan_regen(&f, &rq, &p, why, sizeof why);
+	is_int(count_kind(&p, STEP_REGEN, NULL), 3, "tomcat only: 3 regens");
+	is_int(count_kind(&p, STEP_RESTART, NULL), 3, "tomcat only: 3 restarts");
+	is_int(count_kind(&p, STEP_RESTART, "Cisco Tomcat"), 3,
+	    "and they are Tomcat");
+	plan_clear(&p);
+
+	/* cup-xmpp-s2s alone still needs the XCP Router. */
+	rq = req(UNIT_BIT(UNIT_CUP_XMPP_S2S));
+	plan_regen(&f, &rq, &p, why, sizeof why);
+	is_int(count_kind(&p, STEP_RESTART, "Cisco XCP Router"), 3,
+	    "s2s: XCP Router");
+	is_int(count_kind(&p, STEP_RESTART,
+	    "Cisco XCP XMPP Federation Connection Manager"), 3,
+	    "s2s: XMPP federation CM");
+	plan_clear(&p);
+	facts_clear(&f);
+
+	/* A CA-signed unit is skipped, with a reason, unless forced. */
+	demo_facts(&f, 14);
+	f.nodes[facts_node_index(&f, "IMPSUB1")].units[UNIT_TOMCAT].ca_signed = 1;
+	snprintf(f.nodes[facts_node_index(&f, "IMPSUB1")].units[UNIT_TOMCAT]
+	    .cert.issuer_cn, 256, "Example Issuing CA");
+	rq = req(UNIT_BIT(UNIT_TOMCAT));
+	plan_regen(&f, &rq, &p, why, sizeof why);
+	ok(find(&p, "regen:IMPSUB1:tomcat") == -1, "CA-signed tomcat skipped");
+	r = skip_reason(&p, &f, "IMPSUB1", UNIT_TOMCAT);
+	has_str(r, "CA-signed by Example Issuing CA", "the reason names the CA");
+	has_str(r, "--force-ca-signed", "and the override");
+	ok(find(&p, "regen:IMPPUB:tomcat") >= 0, "the others still regenerate");
+	plan_clear(&p);
+	rq.force_ca_signed = 1;
+	plan_regen(&f, &rq, &p, why, sizeof why);
+	ok(find(&p, "regen:IMPSUB1:tomcat") >= 0, "forced: regenerated");
+	plan_clear(&p);
+	facts_clear(&f);
+
+	/* HA off: no HA steps. */
+	demo_facts(&f, 14);
+	f.ha_enabled = 0;
+	rq = req(UNIT_DEFAULT_SET);
+	plan_regen(&f, &rq, &p, why, sizeof why);
+	is_int(count_kind(&p, STEP_HA_OFF, NULL) + count_kind(&p, STEP_HA_ON,
+	    NULL), 0, "HA disabled: no HA steps");
+	ok(!p.ha_touched, "HA untouched");
+	plan_clear(&p);
+
+	/* An unreachable subscriber is skipped with its error. */
+	f.nodes[facts_node_index(&f, "IMPSUB2")].reachable = 0;
+	snprintf(f.nodes[facts_node_index(&f, "IMPSUB2")].error, 256,
+	    "connection refused");
+	plan_regen(&f, &rq, &p, why, sizeof why);
+	ok(find(&p, "regen:IMPSUB2:cup") == -1 &&
+	    find(&p, "restart:IMPSUB2:Cisco Tomcat") == -1,
+	    "nothing planned on an unreachable node");
+	has_str(skip_reason(&p, &f, "IMPSUB2", -1), "connection refused",
+	    "the skip says why");
+	plan_clear(&p);
+	f.nodes[facts_node_index(&f, "IMPSUB2")].reachable = 1;
+
+	/* A service stopped by the administrator stays stopped. */
+	set_service(&f.nodes[facts_node_index(&f, "IMPSUB1")],
+	    "Cisco Presence Engine", 1, SVC_STOPPED);
+	plan_regen(&f, &rq, &p, why, sizeof why);
+	ok(find(&p, "restart:IMPSUB1:Cisco Presence Engine") == -1,
+	    "a stopped service is not restarted");
+	has_str(skip_reason(&p, &f, "IMPSUB1", -1), "left as it was",
+	    "the skip says so");
+	plan_clear(&p);
+
+	/* Limited to one node. */
+	rq.nodes = only;
+	rq.nnodes = 1;
+	plan_regen(&f, &rq, &p, why, sizeof why);
+	is_int(count_kind(&p, STEP_REGEN, NULL), 5, "one node: five regens");
+	ok(find(&p, "regen:IMPPUB:cup") == -1, "not on the others");
+	plan_clear(&p);
+	facts_clear(&f);
+
+	/* Nothing self-signed: nothing to do. */
+	demo_facts(&f, 14);
+	for (size_t i = 0; i < f.n; i++)
+		for (int u = 0; u < UNIT_COUNT; u++)
+			f.nodes[i].units[u].ca_signed = 1;
+	rq = req(UNIT_DEFAULT_SET);
+	is_int(plan_regen(&f, &rq, &p, why, sizeof why), 0, "all CA-signed");
+	is_int(p.n, 0, "an empty plan");
+	ok(p.nskips >= 15, "every unit skipped with a reason");
+	plan_clear(&p);
+	facts_clear(&f);
+
+	/* No IM/P publisher. */
+	demo_facts(&f, 14);
+	f.nodes[facts_imp_publisher(&f)].imp_publisher = 0;
+	is_int(plan_regen(&f, &rq, &p, why, sizeof why), ERR_INVAL,
+	    "no IM/P publisher refused");
+	has_str(why, "no IM/P publisher", "with a reason");
+	facts_clear(&f);
+}
+
+static void
+add_trust(struct fact_node *n, const char *unit, const char *file,
+    unsigned char tag, time_t not_after, const char *serial)
+{
+	struct fact_trust *t;
+
+	n->trust = realloc(n->trust, (n->ntrust + 1) * sizeof *n->trust);
+	t = &n->trust[n->ntrust++];
+	memset(t, 0, sizeof *t);
+	snprintf(t->unit, sizeof t->unit, "%s", unit);
+	snprintf(t->file, sizeof t->file, "%s", file);
+	t->have_cert = 1;
+	t->cert.not_after = not_after;
+	memset(t->cert.sha256, tag, 32);
+	snprintf(t->cert.serial, sizeof t->cert.serial, "%s", serial);
+}
+
+static void
+test_prune(void)
+{
+	struct facts f;
+	struct plan p;
+	struct plan_request rq = req(0);
+	char why[256];
+	time_t now = 1800000000;
+	int pub, sub1, cucm;
+
+	demo_facts(&f, 14);
+	pub = facts_node_index(&f, "IMPPUB");
+	sub1 = facts_node_index(&f, "IMPSUB1");
+	cucm = facts_node_index(&f, "CUCMPUB");
+	memset(f.nodes[cucm].units[UNIT_IPSEC].cert.sha256, 0xee, 32);
+	/* The same expired tomcat-trust on two IM/P nodes (cluster-wide). */
+	add_trust(&f.nodes[pub], "tomcat-trust", "old_1.pem", 1, now - 86400, "1");
+	add_trust(&f.nodes[sub1], "tomcat-trust", "old_1.pem", 1, now - 86400, "1");
+	/* Valid ones stay. */
+	add_trust(&f.nodes[pub], "cup-trust", "good.pem", 2, now + 86400, "2");
+	/* The CUCM publisher's current ipsec, expired: protected. */
+	add_trust(&f.nodes[sub1], "ipsec-trust", "CUCMPUB.pem", 0xee, now - 1,
+	    "c0ffee");
+	/* An unknown trust unit: left for a person. */
+	add_trust(&f.nodes[cucm], "CallManager-trust", "x.pem", 3, now - 5, "3");
+
+	is_int(plan_prune(&f, &rq, now, &p, why, sizeof why), 0, "prune plan");
+	is_int(count_kind(&p, STEP_DELETE, NULL), 1,
+	    "one cluster-wide delete for the same certificate");
+	ok(find(&p, "delete:IMPPUB:tomcat-trust:old_1.pem") >= 0,
+	    "on the first node that has it");
+	ok(find(&p, "delete:IMPPUB:cup-trust:good.pem") == -1,
+	    "a valid trust certificate stays");
+	ok(find(&p, "delete:IMPSUB1:ipsec-trust:CUCMPUB.pem") == -1,
+	    "the CUCM publisher's ipsec certificate is never deleted");
+	ok(find(&p, "delete:CUCMPUB:CallManager-trust:x.pem") == -1,
+	    "no delete without a restart rule");
+	ok((find(&p, "stop:IMPPUB:Cisco Certificate Expiry Monitor") >= 0 && find(&p, "stop:IMPPUB:Cisco Certificate Expiry Monitor") < first_of(&p, STEP_DELETE)) &&
+	    (find(&p, "stop:IMPSUB2:Cisco Intercluster Sync Agent") >= 0 && find(&p, "stop:IMPSUB2:Cisco Intercluster Sync Agent") < first_of(&p, STEP_DELETE)), "IM/P monitors stopped first");
+	ok(find(&p, "stop:CUCMPUB:Cisco Certificate Change Notification") >= 0 &&
+	    (find(&p, "stop:CUCMSUB:Cisco Certificate Expiry Monitor") >= 0 && find(&p, "stop:CUCMSUB:Cisco Certificate Expiry Monitor") < first_of(&p, STEP_DELETE)),
+	    "tomcat-trust: CUCM monitors stopped first too");
+	ok(first_of(&p, STEP_HA_OFF) < first_of(&p, STEP_STOP),
+	    "HA off before any stop");
+	is_int(count_kind(&p, STEP_RESTART, "Cisco Tomcat"), 3,
+	    "Tomcat restarted on the IM/P nodes (cluster-wide change)");
+	is_int(count_kind(&p, STEP_START, NULL), count_kind(&p, STEP_STOP, NULL),
+	    "every stopped service started again");
+	ok(last_of(&p, STEP_RESTART) < first_of(&p, STEP_START),
+	    "starts after the restarts");
+	ok(last_of(&p, STEP_START) < first_of(&p, STEP_HA_ON),
+	    "HA on at the end");
+	plan_clear(&p);
+
+	/* Before 11.0, a delete per node. */
+	for (size_t i = 0; i < f.n; i++)
+		f.nodes[i].major = 10;
+	plan_prune(&f, &rq, now, &p, why, sizeof why);
+	is_int(count_kind(&p, STEP_DELETE, NULL), 2, "10.x: one delete per node");
+	plan_clear(&p);
+
+	/* Nothing expired: an empty plan. */
+	is_int(plan_prune(&f, &rq, now - 10 * 86400, &p, why, sizeof why), 0,
+	    "nothing expired");
+	is_int(p.n, 0, "empty prune plan");
+	plan_clear(&p);
+	facts_clear(&f);
+}
+
+int
+main(void)
+{
+	test_full();
+	test_variants();
+	test_prune();
+	return tap_done();
+}
