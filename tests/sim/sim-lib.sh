@@ -121,7 +121,7 @@ sim_pty() {
 		--log "$_log" "$_script" -- $(sim_ssh_args "$@")
 }
 
-# sim_login_script FILE PASSWORD: start of a script: password, banner, prompt.
+# sim_login_steps PASSWORD: the first steps of a script: password, banner, prompt.
 sim_login_steps() {
 	printf 'expect assword:\nsend %s\\r\nexpect admin:\n' "$1"
 }

@@ -440,6 +440,9 @@ out:
 		unlink(p);
 	}
 	main_stop_conns();
+	if (main_nactive > 0)
+		fprintf(stderr, "vos-sim: %d connections still open at exit\n",
+		    main_nactive);
 	if (main_nactive == 0) {
 		/* Threads are gone: their data may go too. */
 		events_close();
