@@ -335,6 +335,9 @@ axl_post(const struct site_axl *a, const char *op, const struct buf *body,
 		/* The pin names the certificate: its name need not match the
 		 * address in the URL, but its fingerprint must be the pin. */
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+		/* No CA bundle is used (or needed: a machine may have none). */
+		curl_easy_setopt(c, CURLOPT_CAINFO, NULL);
+		curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
 		curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, axl_ssl_ctx_cb);
 		curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, pinp);
 	} else {
