@@ -37,12 +37,18 @@ CONF
 "$SIM" --cluster "$tmp/cluster.conf" --state "$tmp/state" >"$tmp/sim.log" 2>&1 &
 sim_pid=$!
 i=0
-while [ ! -f "$tmp/state/ready" ] && [ $i -lt 100 ]; do
+# The first start makes RSA keys: slow on a loaded machine.
+while [ ! -f "$tmp/state/ready" ] && [ $i -lt 600 ]; do
 	kill -0 "$sim_pid" 2>/dev/null || break
 	sleep 0.1
 	i=$((i + 1))
 done
-[ -f "$tmp/state/ready" ] || { sed 's/^/# /' "$tmp/sim.log"; skip_all "vos-sim did not start"; }
+if [ ! -f "$tmp/state/ready" ]; then
+	sed 's/^/# /' "$tmp/sim.log"
+	ok 1 "vos-sim starts"
+	tap_done
+	exit 1
+fi
 
 # The host keys the simulator publishes, as known_hosts lines.
 "$PY" - "$tmp/state/nodes.json" "$port" >"$tmp/known_hosts" <<'PYEOF'
