@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -11,12 +12,37 @@
 #include "buf.h"
 #include "cmd.h"
 #include "conf.h"
+#include "dialog.h"
 #include "err.h"
 #include "esc.h"
 #include "inventory.h"
 #include "log.h"
 #include "runtime.h"
 #include "vos.h"
+
+struct cli_out {
+	char last;   /* the last byte printed, '\0' before any */
+};
+
+/* Print a piece of the output, escaped (remote-controlled bytes). */
+static int
+cli_sink(void *arg, const char *p, size_t n)
+{
+	struct cli_out *o = arg;
+	struct buf esc;
+	int r = 0;
+
+	if (n == 0)
+		return 0;
+	buf_init(&esc, 4 * n + 16);
+	if (esc_add(&esc, p, n, ESC_KEEP_NL | ESC_KEEP_TAB) != 0 ||
+	    fwrite(buf_str(&esc), 1, esc.len, stdout) != esc.len)
+		r = -1;
+	else if (esc.len > 0)
+		o->last = esc.data[esc.len - 1];
+	buf_clear(&esc);
+	return r;
+}
 
 static int
 cmd_cli_exec(struct cmd_ctx *ctx)
@@ -25,7 +51,7 @@ cmd_cli_exec(struct cmd_ctx *ctx)
 	struct vos_session *s = NULL;
 	struct vos_target t;
 	struct runtime rt;
-	struct buf out, esc;
+	struct cli_out o;
 	char why[1024];
 	const char *node, *line;
 	size_t i;
@@ -38,6 +64,18 @@ cmd_cli_exec(struct cmd_ctx *ctx)
 	if ((ret = runtime_begin(ctx, &rt)) != EXIT_DONE) {
 		runtime_end(&rt);
 		return ret;
+	}
+	/* A hostile line (control bytes, escapes, a newline) is refused
+	 * before any node is contacted. */
+	{
+		struct dialog_param p = { "line", line };
+
+		if (dialog_check(dialog_get(rt.dialogs, "command"), &p, 1, why,
+		    sizeof why) != 0) {
+			log_error("refused: %s", why);
+			runtime_end(&rt);
+			return EXIT_USAGE;
+		}
 	}
 	memset(&t, 0, sizeof t);
 	t.name = node;
@@ -75,15 +113,15 @@ cmd_cli_exec(struct cmd_ctx *ctx)
 		runtime_end(&rt);
 		return EXIT_FAIL;
 	}
-	buf_init(&out, 64 * 1024 * 1024);
-	r = vos_command(s, line, &out);
-	buf_init(&esc, 4 * out.len + 16);
-	esc_add(&esc, buf_str(&out), out.len, ESC_KEEP_NL | ESC_KEEP_TAB);
-	fwrite(buf_str(&esc), 1, esc.len, stdout);
-	if (esc.len > 0 && esc.data[esc.len - 1] != '\n')
+	/* Streamed: output of any size is printed as it comes. */
+	memset(&o, 0, sizeof o);
+	r = vos_command_stream(s, line, cli_sink, &o);
+	if (o.last != '\0' && o.last != '\n')
 		fputc('\n', stdout);
-	buf_clear(&esc);
-	buf_clear(&out);
+	if (fflush(stdout) != 0 && r == 0) {
+		log_error("cannot write the output: %s", strerror(errno));
+		ret = EXIT_FAIL;
+	}
 	if (r != 0) {
 		log_error("%s", vos_error(s));
 		ret = EXIT_FAIL;

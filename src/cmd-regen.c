@@ -1,8 +1,11 @@
 /*
- * cmd-regen: regen and prune-trust.  Both discover and inventory the
- * cluster, plan, check the safety rules (window, SSO, HA without AXL,
- * unreachable nodes, CA-signed), ask, journal the plan, carry it out,
- * verify, and report.  A pending journal of the same command is resumed.
+ * cmd-regen: regen, renew and prune-trust.  Each takes the site's lock,
+ * discovers and inventories the cluster, plans (renew: only the units that
+ * expire within the threshold), checks the safety rules (window, SSO, HA
+ * without AXL, unreachable nodes, CA-signed), asks, runs the pre hook,
+ * journals the plan, carries it out, verifies, reports and runs the
+ * deploy, post and failure hooks.  A pending journal of the same kind is
+ * resumed (renew resumes an interrupted regen: it is one).
  */
 #include "config.h"
 
@@ -13,7 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,12 +25,15 @@
 #include "conf.h"
 #include "err.h"
 #include "exec.h"
+#include "hook.h"
 #include "inventory.h"
 #include "journal.h"
+#include "lock.h"
 #include "log.h"
 #include "output.h"
 #include "plan.h"
 #include "plan-json.h"
+#include "progress.h"
 #include "runtime.h"
 #include "unit.h"
 #include "window.h"
@@ -36,6 +42,10 @@
 
 struct regen_opts {
 	int prune;
+	int renew;           /* only what is due, no questions */
+	int no_delay;        /* renew: skip renew.random_delay */
+	int days;            /* renew: threshold override, 0 = the site's */
+	int wait;            /* lock: seconds to wait, -1 forever, 0 not */
 	unsigned units;
 	const char *nodes[64];
 	size_t nnodes;
@@ -86,39 +96,6 @@ regen_ask(const char *question)
 		return 0;
 	line[strcspn(line, "\r\n")] = '\0';
 	return strcmp(line, "yes") == 0;
-}
-
-/* The per-site lock, held for the whole run. */
-static int
-regen_lock(const struct site *site, int *fd)
-{
-	char path[4096];
-
-	snprintf(path, sizeof path, "%s/lock", site->state_dir);
-	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (*fd == -1) {
-		log_error("cannot open %s: %s", path, strerror(errno));
-		return EXIT_FAIL;
-	}
-	if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
-		char holder[64] = "";
-		ssize_t n = pread(*fd, holder, sizeof holder - 1, 0);
-
-		if (n > 0)
-			holder[n] = '\0';
-		holder[strcspn(holder, "\n")] = '\0';
-		log_error("another run holds the lock %s (pid %s)", path,
-		    holder[0] ? holder : "unknown");
-		return EXIT_LOCKED;
-	}
-	if (ftruncate(*fd, 0) == 0) {
-		char pid[32];
-		int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-
-		if (pwrite(*fd, pid, (size_t)n, 0) != n)
-			log_debug("cannot write the pid into the lock file");
-	}
-	return EXIT_DONE;
 }
 
 static int
@@ -245,34 +222,221 @@ regen_request_json(const struct regen_opts *o)
 	return r;
 }
 
+/* renew.random_delay: sleep a random part of it, so that a fleet's timers
+ * do not all log in at the same second. */
+static void
+regen_random_delay(int max_s)
+{
+	struct timespec ts;
+	unsigned int v = 0;
+
+	if (max_s <= 0)
+		return;
+	if (getrandom(&v, sizeof v, 0) != (ssize_t)sizeof v)
+		v = (unsigned int)getpid() ^ (unsigned int)time(NULL);
+	ts.tv_sec = (time_t)(v % (unsigned int)(max_s + 1));
+	ts.tv_nsec = 0;
+	log_debug("renew: waiting %ld s first (renew.random_delay)",
+	    (long)ts.tv_sec);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * renew: the units (of those asked for) whose self-signed certificate
+ * expires within threshold days on some IM/P node.  A node that could not
+ * be read makes the answer unknown: ERR_NOTFOUND with why, never "nothing
+ * due" by mistake.
+ */
+static int
+regen_due(const struct facts *f, unsigned units, int threshold_days,
+    unsigned *due, char *why, size_t whysz)
+{
+	time_t limit = f->now + (time_t)threshold_days * 86400;
+	size_t i;
+	int u;
+
+	*due = 0;
+	for (i = 0; i < f->n; i++) {
+		const struct fact_node *nd = &f->nodes[i];
+
+		if (nd->product != PRODUCT_IMP)
+			continue;
+		if (!nd->reachable) {
+			snprintf(why, whysz, "%s is unreachable (%s): cannot tell "
+			    "whether its certificates are due", nd->name,
+			    nd->error);
+			return ERR_NOTFOUND;
+		}
+		for (u = 0; u < UNIT_COUNT; u++) {
+			const struct fact_unit *fu = &nd->units[u];
+
+			if (!(units & UNIT_BIT(u)) || !fu->present ||
+			    fu->ca_signed)
+				continue;
+			if (!fu->have_cert) {
+				snprintf(why, whysz, "the %s certificate of %s "
+				    "could not be read", unit_name(u), nd->name);
+				return ERR_NOTFOUND;
+			}
+			if (fu->cert.not_after <= limit) {
+				if (!(*due & UNIT_BIT(u)))
+					log_notice("renew: %s on %s expires in %ld "
+					    "days (threshold %d)", unit_name(u),
+					    nd->name, cert_days_left(&fu->cert,
+					    f->now), threshold_days);
+				*due |= UNIT_BIT(u);
+			}
+		}
+	}
+	return 0;
+}
+
+/* "tomcat cup-xmpp": the units of a set, space-separated. */
+static void
+regen_units_text(unsigned units, char *dst, size_t n)
+{
+	size_t len = 0;
+	int u;
+
+	dst[0] = '\0';
+	for (u = 0; u < UNIT_COUNT; u++)
+		if ((units & UNIT_BIT(u)) && len < n)
+			len += (size_t)snprintf(dst + len, n - len, "%s%s",
+			    len ? " " : "", unit_name(u));
+}
+
+/*
+ * The names of the nodes the plan changes (only those regenerating unit
+ * when unit >= 0), and for prune-trust the trust units it deletes from.
+ */
+static void
+regen_plan_text(const struct facts *f, const struct plan *p, int unit,
+    char *nodes, size_t nn, char *units, size_t un)
+{
+	unsigned char seen[FACTS_MAX_NODES];
+	size_t i, nl = 0, ul = 0;
+
+	memset(seen, 0, sizeof seen);
+	nodes[0] = '\0';
+	if (units != NULL)
+		units[0] = '\0';
+	/* prune-trust: the trust units it deletes from, not identity units. */
+	for (i = 0; units != NULL && i < p->n; i++)
+		if (p->steps[i].kind == STEP_REGEN) {
+			regen_units_text(p->units, units, un);
+			break;
+		}
+	for (i = 0; i < p->n; i++) {
+		const struct plan_step *st = &p->steps[i];
+
+		if (units != NULL && st->kind == STEP_DELETE &&
+		    strstr(units, st->trust_unit) == NULL && ul < un) {
+			ul = strlen(units);
+			snprintf(units + ul, un - ul, "%s%s", ul ? " " : "",
+			    st->trust_unit);
+		}
+		if (st->node < 0 || (size_t)st->node >= f->n ||
+		    (size_t)st->node >= FACTS_MAX_NODES || seen[st->node] ||
+		    !st->mutating)
+			continue;
+		if (unit >= 0 && (st->kind != STEP_REGEN || st->unit != unit))
+			continue;
+		if (unit < 0 && st->kind != STEP_REGEN && st->kind != STEP_DELETE)
+			continue;
+		seen[st->node] = 1;
+		if (nl < nn)
+			nl += (size_t)snprintf(nodes + nl, nn - nl, "%s%s",
+			    nl ? " " : "", f->nodes[st->node].name);
+	}
+}
+
+struct regen_hooks {
+	const struct site *site;
+	struct hook_env env;
+	char units[512], nodes[2048];
+};
+
+static int
+regen_hook(struct regen_hooks *h, const char *name, const char *path,
+    const char *result, int exit_code)
+{
+	h->env.result = result;
+	h->env.exit_code = exit_code;
+	return hook_run(name, path, h->site->hooks.timeout, &h->env);
+}
+
 static int
 regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 {
-	const char *command = o->prune ? "prune-trust" : "regen";
+	const char *command = o->prune ? "prune-trust" : o->renew ? "renew" :
+	    "regen";
+	/* A renew is a regen of what is due: one journal kind for both. */
+	const char *jcommand = o->prune ? "prune-trust" : "regen";
 	const struct site *site = ctx->site;
 	struct plan_request rq;
 	const char *groups[16];
 	struct exec_opts eo;
 	struct journal *j = NULL;
+	struct lock *lock = NULL;
+	struct progress *prog = NULL;
+	struct regen_hooks hk;
 	struct runtime rt;
 	struct plan p;
-	char why[1024], started[32];
+	char why[1024], started[32], report_path[4096];
 	json_t *report, *pj;
-	int ret, lockfd = -1, r, resume = 0, axl_up = 0;
-	unsigned what;
+	int ret, r, resume = 0, axl_up = 0, locked = 0;
+	unsigned what, due = 0;
 
 	memset(&p, 0, sizeof p);
+	memset(&hk, 0, sizeof hk);
+	hk.site = site;
+	hk.env.site = site->name;
+	hk.env.command = command;
+	hk.env.state_dir = site->state_dir;
+	hk.env.log_dir = site->log_dir;
+	hk.env.export_dir = site->export_dir;
+	hk.env.units = hk.units;
+	hk.env.nodes = hk.nodes;
+	if (o->report != NULL)
+		snprintf(report_path, sizeof report_path, "%s", o->report);
+	else
+		snprintf(report_path, sizeof report_path, "%s/report.json",
+		    site->state_dir);
+	if (o->renew && !o->no_delay && !o->dry_run)
+		regen_random_delay(site->renew.random_delay);
+	memset(&rt, 0, sizeof rt);
+	/* The lock first: a run that finds it held leaves nothing behind. */
+	if (runtime_mkdirs(site->state_dir, 0700) != 0) {
+		log_error("cannot make the state directory %s: %s",
+		    site->state_dir, strerror(errno));
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	if ((r = lock_take(site->state_dir, command, o->wait, &lock, why,
+	    sizeof why)) != 0) {
+		if (r == ERR_LOCKED) {
+			log_error("another run holds the lock %s/lock: %s",
+			    site->state_dir, why);
+			ret = EXIT_LOCKED;
+		} else {
+			log_error("%s", why);
+			ret = EXIT_FAIL;
+		}
+		goto out;
+	}
+	locked = 1;
 	if ((ret = runtime_begin(ctx, &rt)) != EXIT_DONE)
 		goto out;
-	if ((ret = regen_lock(site, &lockfd)) != EXIT_DONE)
-		goto out;
+	hk.env.run = rt.run_id;
+	hk.env.transcripts = rt.tdir;
 	if (journal_open(site->state_dir, &j, why, sizeof why) != 0) {
 		log_error("%s", why);
 		ret = EXIT_FAIL;
 		goto out;
 	}
 	if (journal_pending(j)) {
-		if (strcmp(journal_command(j), command) != 0) {
+		if (strcmp(journal_command(j), jcommand) != 0) {
 			log_error("refused: an interrupted %s run (%s) is pending; "
 			    "run certregen %s to finish it first",
 			    journal_command(j), journal_run_id(j),
@@ -281,7 +445,7 @@ regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 			goto out;
 		}
 		resume = 1;
-		log_notice("resuming the interrupted %s run %s", command,
+		log_notice("resuming the interrupted %s run %s", jcommand,
 		    journal_run_id(j));
 	}
 	if (inventory_discover(&rt.pool, &rt.facts, why, sizeof why) != 0) {
@@ -296,6 +460,20 @@ regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 
 	memset(&rq, 0, sizeof rq);
 	rq.units = o->units ? o->units : site->units;
+	if (o->renew && !resume) {
+		if (regen_due(&rt.facts, rq.units, o->days ? o->days :
+		    site->renew.threshold_days, &due, why, sizeof why) != 0) {
+			log_error("renew: %s", why);
+			ret = EXIT_FAIL;
+			goto out;
+		}
+		/* Quiet when nothing is due: cron mails nothing. */
+		if (due == 0) {
+			ret = EXIT_NOTHING_DUE;
+			goto out;
+		}
+		rq.units = due;
+	}
 	rq.nodes = o->nnodes ? o->nodes : NULL;
 	rq.nnodes = o->nnodes;
 	rq.force_ca_signed = o->force_ca;
@@ -317,7 +495,13 @@ regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 		ret = EXIT_FAIL;
 		goto out;
 	}
+	regen_plan_text(&rt.facts, &p, -1, hk.nodes, sizeof hk.nodes,
+	    hk.units, sizeof hk.units);
 	if (!resume && p.n == 0) {
+		if (o->renew) {
+			ret = EXIT_NOTHING_DUE;
+			goto out;
+		}
 		plan_print(&rt.facts, &p, stdout);
 		log_notice("%s: nothing to do", command);
 		ret = EXIT_DONE;
@@ -336,10 +520,24 @@ regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 		}
 		if ((ret = regen_confirm(o, &rt.facts, &p)) != EXIT_DONE)
 			goto out;
+	} else if (!regen_in_window(site, why, sizeof why)) {
+		log_error("refused: %s (the interrupted run waits)", why);
+		ret = EXIT_REFUSED;
+		goto out;
+	}
+	hk.env.report = "";
+	if (regen_hook(&hk, "pre", site->hooks.pre, "planned", EXIT_DONE) != 0) {
+		log_error("the pre hook failed; nothing was changed");
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	if (!resume) {
+		json_t *req = regen_request_json(o);
+
+		json_object_set_new(req, "renew", json_boolean(o->renew));
 		pj = plan_json(&rt.facts, &p);
-		r = journal_begin_run(j, rt.run_id, command,
-		    regen_request_json(o), json_incref(json_object_get(pj,
-		    "steps")));
+		r = journal_begin_run(j, rt.run_id, jcommand, req,
+		    json_incref(json_object_get(pj, "steps")));
 		json_decref(pj);
 		if (r != 0) {
 			log_error("cannot write the journal in %s",
@@ -347,11 +545,8 @@ regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 			ret = EXIT_FAIL;
 			goto out;
 		}
-	} else if (!regen_in_window(site, why, sizeof why)) {
-		log_error("refused: %s (the interrupted run waits)", why);
-		ret = EXIT_REFUSED;
-		goto out;
 	}
+	hk.env.run = journal_run_id(j);
 	if (p.ha_touched) {
 		if (axl_global_init() != 0) {
 			log_error("cannot initialise libcurl");
@@ -373,10 +568,14 @@ regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 	    "skipped")));
 	json_decref(pj);
 	memset(&eo, 0, sizeof eo);
-	eo.command = command;
+	eo.command = jcommand;
 	eo.resume = resume;
 	eo.run_id = journal_run_id(j);
+	prog = progress_new(&rt.facts, &p);
+	progress_attach(prog, &eo);
 	r = exec_run(&rt, j, &p, &eo, report);
+	progress_free(prog);
+	prog = NULL;
 	output_time(time(NULL), started, sizeof started);
 	json_object_set_new(report, "ended", json_string(started));
 	json_object_set_new(report, "result", json_string(r == 0 ? "done" :
@@ -392,18 +591,66 @@ regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 		    "again to finish", command, err_str(r), site->state_dir);
 		ret = EXIT_FAIL;
 	}
-	if (regen_write_report(o->report, report) != 0 && ret == EXIT_DONE)
+	if (regen_write_report(report_path, report) != 0 && ret == EXIT_DONE)
 		ret = EXIT_FAIL;
 	json_decref(report);
+	hk.env.report = report_path;
+	if (ret == EXIT_DONE && !o->prune) {
+		struct regen_hooks one = hk;
+		int u;
+
+		/* One deploy a unit, told which nodes hold its new certificate. */
+		for (u = 0; u < UNIT_COUNT; u++) {
+			if (!(p.units & UNIT_BIT(u)) || site->hooks.deploy == NULL)
+				continue;
+			one.env.units = unit_name(u);
+			one.env.nodes = one.nodes;
+			regen_plan_text(&rt.facts, &p, u, one.nodes,
+			    sizeof one.nodes, NULL, 0);
+			if (regen_hook(&one, "deploy", site->hooks.deploy, "done",
+			    ret) != 0)
+				ret = EXIT_FAIL;
+		}
+	}
+	if (regen_hook(&hk, "post", site->hooks.post, r == 0 ? "done" :
+	    "failed", ret) != 0 && ret == EXIT_DONE)
+		ret = EXIT_FAIL;
 out:
+	if (locked && ret == EXIT_FAIL) {
+		if (hk.env.report == NULL)
+			hk.env.report = "";
+		(void)regen_hook(&hk, "failure", site->hooks.failure, "failed",
+		    ret);
+	}
+	progress_free(prog);
 	plan_clear(&p);
 	journal_free(j);
 	runtime_end(&rt);
 	if (axl_up)
 		axl_global_exit();
-	if (lockfd != -1)
-		close(lockfd);
+	lock_free(lock);
 	return ret;
+}
+
+/* --wait[=SECONDS]: 0 = do not wait (no option), -1 = as long as it takes. */
+static int
+regen_parse_wait(const char *arg, int *out)
+{
+	char *end;
+	long v;
+
+	if (arg == NULL) {
+		*out = -1;
+		return 0;
+	}
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < 1 || v > 86400) {
+		log_error("--wait=%s: expected seconds, 1..86400", arg);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
 }
 
 static int
@@ -418,8 +665,13 @@ regen_parse(struct cmd_ctx *ctx, const struct cmd_entry *e,
 		{ "force-ca-signed", no_argument, NULL, 'F' },
 		{ "ack-sso", no_argument, NULL, 'S' },
 		{ "report", required_argument, NULL, 'r' },
+		{ "wait", optional_argument, NULL, 'W' },
+		{ "no-delay", no_argument, NULL, 'D' },
+		{ "days", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char *end;
+	long v;
 	int ch, u;
 
 	while ((ch = getopt_long(ctx->argc, ctx->argv, "ynr:", longopts,
@@ -437,7 +689,9 @@ regen_parse(struct cmd_ctx *ctx, const struct cmd_entry *e,
 			o->units |= UNIT_BIT(u);
 			break;
 		case 'N':
-			if (o->nnodes >= sizeof o->nodes / sizeof o->nodes[0])
+			/* renew changes a unit on every node or not at all. */
+			if (o->renew ||
+			    o->nnodes >= sizeof o->nodes / sizeof o->nodes[0])
 				return cmd_usage(e);
 			o->nodes[o->nnodes++] = optarg;
 			break;
@@ -448,6 +702,8 @@ regen_parse(struct cmd_ctx *ctx, const struct cmd_entry *e,
 			o->dry_run = 1;
 			break;
 		case 'F':
+			if (o->renew)
+				return cmd_usage(e);
 			o->force_ca = 1;
 			break;
 		case 'S':
@@ -456,12 +712,36 @@ regen_parse(struct cmd_ctx *ctx, const struct cmd_entry *e,
 		case 'r':
 			o->report = optarg;
 			break;
+		case 'W':
+			if (regen_parse_wait(optarg, &o->wait) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'D':
+			if (!o->renew)
+				return cmd_usage(e);
+			o->no_delay = 1;
+			break;
+		case 'd':
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (!o->renew || errno != 0 || end == optarg ||
+			    *end != '\0' || v < 1 || v > 3650) {
+				if (o->renew)
+					log_error("--days %s: expected 1..3650",
+					    optarg);
+				return o->renew ? EXIT_USAGE : cmd_usage(e);
+			}
+			o->days = (int)v;
+			break;
 		default:
 			return cmd_usage(e);
 		}
 	}
 	if (optind != ctx->argc)
 		return cmd_usage(e);
+	/* renew runs unattended: what is due is what it was asked to do. */
+	if (o->renew && o->yes == 0)
+		o->yes = 1;
 	return EXIT_DONE;
 }
 
@@ -473,6 +753,19 @@ cmd_regen_exec(struct cmd_ctx *ctx)
 
 	memset(&o, 0, sizeof o);
 	if ((r = regen_parse(ctx, &cmd_regen_entry, &o)) != EXIT_DONE)
+		return r;
+	return regen_run(ctx, &o);
+}
+
+static int
+cmd_renew_exec(struct cmd_ctx *ctx)
+{
+	struct regen_opts o;
+	int r;
+
+	memset(&o, 0, sizeof o);
+	o.renew = 1;
+	if ((r = regen_parse(ctx, &cmd_renew_entry, &o)) != EXIT_DONE)
 		return r;
 	return regen_run(ctx, &o);
 }
@@ -493,16 +786,26 @@ cmd_prune_exec(struct cmd_ctx *ctx)
 const struct cmd_entry cmd_regen_entry = {
 	.name = "regen",
 	.usage = "[--cert UNIT]... [--node NODE]... [--yes] [--dry-run] "
-	    "[--force-ca-signed] [--ack-sso] [--report FILE]",
+	    "[--force-ca-signed] [--ack-sso] [--report FILE] [--wait[=SEC]]",
 	.summary = "regenerate self-signed identity certificates, restart, verify",
-	.flags = CMD_NEEDS_SITE,
+	.flags = CMD_NEEDS_SITE | CMD_MUTATING,
 	.exec = cmd_regen_exec,
 };
 
 const struct cmd_entry cmd_prune_entry = {
 	.name = "prune-trust",
-	.usage = "[--node NODE]... [--yes] [--dry-run] [--report FILE]",
+	.usage = "[--node NODE]... [--yes] [--dry-run] [--report FILE] "
+	    "[--wait[=SEC]]",
 	.summary = "delete expired trust certificates, the TechNote's way",
-	.flags = CMD_NEEDS_SITE,
+	.flags = CMD_NEEDS_SITE | CMD_MUTATING,
 	.exec = cmd_prune_exec,
+};
+
+const struct cmd_entry cmd_renew_entry = {
+	.name = "renew",
+	.usage = "[--cert UNIT]... [--days N] [--no-delay] [--dry-run] "
+	    "[--ack-sso] [--report FILE] [--wait[=SEC]]",
+	.summary = "regenerate what expires within the threshold (cron, timers)",
+	.flags = CMD_NEEDS_SITE | CMD_MUTATING,
+	.exec = cmd_renew_exec,
 };

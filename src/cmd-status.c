@@ -27,7 +27,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 	char why[1024];
 	json_t *plan;
 	size_t i, done = 0;
-	int ch, json = 0;
+	int ch, json = 0, begun = 0;
 
 	while ((ch = getopt_long(ctx->argc, ctx->argv, "j", longopts, NULL)) !=
 	    -1) {
@@ -52,6 +52,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 	plan = journal_plan(j);
 	if (json) {
 		json_t *o = json_object(), *steps = json_array();
+		json_t *left = json_array();
 
 		json_object_set_new(o, "pending", json_true());
 		json_object_set_new(o, "command", json_string(journal_command(j)));
@@ -63,11 +64,20 @@ cmd_status_exec(struct cmd_ctx *ctx)
 			static const char *const names[] = { "pending", "begun",
 				"done", "failed" };
 
-			json_object_set_new(s, "state", json_string(
-			    names[journal_step_state(j, key ? key : "")]));
+			enum journal_state st = journal_step_state(j, key ? key :
+			    "");
+			const char *e = journal_step_error(j, key ? key : "");
+
+			json_object_set_new(s, "state", json_string(names[st]));
+			if (e != NULL)
+				json_object_set_new(s, "error", output_jstr(e));
+			if (st != JSTEP_DONE)
+				json_array_append_new(left, output_jstr(key ? key :
+				    "?"));
 			json_array_append_new(steps, s);
 		}
 		json_object_set_new(o, "steps", steps);
+		json_object_set_new(o, "left", left);
 		output_json(o, stdout);
 		journal_free(j);
 		return EXIT_DONE;
@@ -78,15 +88,30 @@ cmd_status_exec(struct cmd_ctx *ctx)
 		json_t *s = json_array_get(plan, i);
 		const char *key = json_string_value(json_object_get(s, "key"));
 		enum journal_state st = journal_step_state(j, key ? key : "");
+		const char *e = journal_step_error(j, key ? key : "");
+
 		if (st == JSTEP_DONE)
 			done++;
+		begun |= st == JSTEP_BEGUN;
 		printf("  %-8s ", st == JSTEP_DONE ? "done" : st == JSTEP_BEGUN ?
 		    "BEGUN" : st == JSTEP_FAILED ? "FAILED" : "-");
 		output_field(stdout, key ? key : "?", 0);
 		printf("\n");
+		if (e != NULL) {
+			printf("           error: ");
+			output_field(stdout, e, 0);
+			printf("\n");
+		}
 	}
-	printf("%zu of %zu steps done; run `certregen -c %s %s` to finish it.\n",
-	    done, json_array_size(plan), ctx->site->path, journal_command(j));
+	printf("%zu of %zu steps done, %zu left (BEGUN: interrupted inside "
+	    "it; FAILED: see its error; -: not begun).\n", done,
+	    json_array_size(plan), json_array_size(plan) - done);
+	if (begun)
+		printf("The run was interrupted inside a step (killed or "
+		    "crashed): services it stopped may still be stopped and HA "
+		    "off until it is finished.\n");
+	printf("Run `certregen -c %s %s` to finish it.\n", ctx->site->path,
+	    journal_command(j));
 	journal_free(j);
 	return EXIT_DONE;
 }

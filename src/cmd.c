@@ -12,9 +12,11 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_inventory_entry,
 	&cmd_plan_entry,
 	&cmd_regen_entry,
+	&cmd_renew_entry,
 	&cmd_prune_entry,
 	&cmd_verify_entry,
 	&cmd_status_entry,
+	&cmd_check_entry,
 	&cmd_cli_entry,
 	NULL,
 };

@@ -1600,6 +1600,27 @@ run_params(struct run *r, const struct dialog_param *params, size_t n)
 	return 0;
 }
 
+int
+dialog_check(const struct dialog *d, const struct dialog_param *params,
+    size_t nparams, char *why, size_t whysz)
+{
+	struct dialog_result res;
+	struct run r;
+	int rc;
+
+	if (d == NULL) {
+		snprintf(why, whysz, "no such dialog");
+		return ERR_NOTFOUND;
+	}
+	memset(&r, 0, sizeof r);
+	r.d = d;
+	r.res = &res;
+	res.why[0] = '\0';
+	if ((rc = run_params(&r, params, nparams)) != 0)
+		snprintf(why, whysz, "%s", res.why);
+	return rc;
+}
+
 /* The echo of a command line: the text, literally, to the end of line. */
 static int
 run_echo_rx(const char *cmd, struct rx **out)
@@ -1747,7 +1768,11 @@ run_command(struct run *r, const struct dialog_timing *t)
 		const struct dbefore *b =
 		    &r->d->set->before[x.id - DIALOG_BEFORE_ID];
 
-		run_why(r, "%s", b->fail ? b->fail : "failed");
+		/* The node failed a line it never echoed as typed: input
+		 * was lost on the way (a node that drops fast typing). */
+		run_why(r, "%s, before echoing the command as typed (input "
+		    "lost? a per-character delay, ssh.send_delay_ms, may help)",
+		    b->fail ? b->fail : "failed");
 		run_resync(r, idle);
 		rc = ERR_CLI;
 	} else if (x.outcome != EXPECT_MATCHED) {
@@ -1797,6 +1822,8 @@ dialog_run(const struct dialog *d, struct expect *e,
 	if (d->command != NULL && (rc = run_command(&r, t)) != 0)
 		goto out;
 	expect_capture(e, cap);
+	expect_capture_flush(e, cap != NULL ? res->flush : NULL,
+	    res->flush_arg);
 	for (;;) {
 		st = &d->steps[step];
 		r.step = st->name;
@@ -1841,7 +1868,7 @@ dialog_run(const struct dialog *d, struct expect *e,
 			goto out;
 		}
 		if (dc->capture && cap != NULL && x.outcome == EXPECT_MATCHED &&
-		    buf_add(cap, x.match, x.match_len) != 0) {
+		    expect_capture_add(e, x.match, x.match_len) != 0) {
 			run_why(&r, "the output is larger than %zu bytes",
 			    cap->max);
 			rc = ERR_BUFFER_FULL;
@@ -1850,6 +1877,11 @@ dialog_run(const struct dialog *d, struct expect *e,
 		res->marks |= dc->mark;
 		if (dc->fail != NULL) {
 			run_why(&r, "%s", dc->fail);
+			/* A failing case may answer first (a question declined
+			 * with "no"): the node then returns to its prompt. */
+			if (dc->send != NULL && (rc = run_send(&r, dc->send,
+			    dc->newline)) != 0)
+				goto out;
 			if (dc->kind == CK_MATCH)
 				run_resync(&r, idle);
 			rc = ERR_CLI;
@@ -1867,5 +1899,6 @@ dialog_run(const struct dialog *d, struct expect *e,
 	}
 out:
 	expect_capture(e, NULL);
+	expect_capture_flush(e, NULL, NULL);
 	return rc;
 }

@@ -80,6 +80,11 @@ struct dialog_result {
 	struct buf output;  /* the captured command output (caller inits) */
 	char why[512];      /* for failures: dialog, step, what was seen */
 	unsigned marks;     /* bits set by cases with "mark" (dialog_mark()) */
+	/* Optional (zeroed: none): stream the output; flush gets it in
+	 * pieces whenever output would pass its ceiling, and what is left
+	 * stays in output at the end (expect_capture_flush()). */
+	int (*flush)(void *arg, const char *p, size_t n);
+	void *flush_arg;
 };
 
 /*
@@ -97,6 +102,15 @@ struct dialog_result {
 int dialog_run(const struct dialog *d, struct expect *e,
     const struct dialog_param *params, size_t nparams,
     const struct dialog_timing *t, struct dialog_result *res);
+
+/*
+ * The parameter check of dialog_run() alone, with nothing sent: 0, or
+ * ERR_INVAL with why naming the parameter, the value (escaped) and the
+ * pattern; ERR_NOTFOUND when d is NULL.  For refusing a value before a
+ * session is even opened.
+ */
+int dialog_check(const struct dialog *d, const struct dialog_param *params,
+    size_t nparams, char *why, size_t whysz);
 
 /* The bit of a mark name used in d's cases, or 0 if d has none such. */
 unsigned dialog_mark(const struct dialog *d, const char *name);

@@ -46,6 +46,7 @@ struct exec {
 	json_t *report;
 	json_t *steps;          /* report["steps"] */
 	struct timespec t0;
+	int stuck;              /* the last wait saw the service stay put */
 	char why[1024];
 };
 
@@ -172,6 +173,7 @@ exec_wait_state(struct exec *x, struct vos_session *s, const char *node,
 	exec_fail(x, "%s: %s is %s, not %s, after %d s (services.timeouts)",
 	    node, service, vos_svc_state_name(seen), vos_svc_state_name(want),
 	    site_service_timeout(site, service));
+	x->stuck = 1;
 	return ERR_TIMEOUT;
 }
 
@@ -292,6 +294,7 @@ exec_regen(struct exec *x, const struct plan_step *st)
 	struct cert_info now;
 	json_t *data = journal_step_data(x->j, st->key);
 	const char *old = json_string_value(json_object_get(data, "old_serial"));
+	enum journal_state js;
 	int r;
 
 	if (old == NULL) {
@@ -306,8 +309,11 @@ exec_regen(struct exec *x, const struct plan_step *st)
 	}
 	if ((s = exec_session(x, st->node)) == NULL)
 		return ERR_CONNECT;
-	/* An interrupted regen may have happened: the serial says. */
-	if (journal_step_state(x->j, st->key) == JSTEP_BEGUN) {
+	/* A regen begun before (interrupted, or failed after the node did it:
+	 * a dropped connection on every re-check) may have happened: the
+	 * serial says. */
+	js = journal_step_state(x->j, st->key);
+	if (js == JSTEP_BEGUN || js == JSTEP_FAILED) {
 		if ((r = vos_cert_show(s, 0, unit_name(st->unit), fu->file, &now,
 		    NULL)) != 0) {
 			exec_fail(x, "%s", vos_error(s));
@@ -319,8 +325,9 @@ exec_regen(struct exec *x, const struct plan_step *st)
 			    now.serial);
 			return 0;
 		}
-	} else if ((r = journal_step_begin(x->j, st->key, json_pack("{s:s}",
-	    "old_serial", old))) != 0) {
+	}
+	if (js != JSTEP_BEGUN && (r = journal_step_begin(x->j, st->key,
+	    json_pack("{s:s}", "old_serial", old))) != 0) {
 		exec_fail(x, "cannot write the journal");
 		return r;
 	}
@@ -395,11 +402,19 @@ exec_ha_was(const struct exec *x, const char *group)
 static int
 exec_ha_on(struct exec *x, const struct plan_step *st)
 {
+	const struct site_axl *a = &x->rt->site->axl;
+	struct axl_group g;
 	int r;
 
 	if (!exec_ha_was(x, st->group))
 		return 0;
-	if ((r = axl_set_ha(&x->rt->site->axl, exec_group(st), 1, x->why,
+	/* Idempotent: a rerun or the safe path may find it on already. */
+	if ((r = axl_get_group(a, exec_group(st), &g, x->why,
+	    sizeof x->why)) != 0)
+		return r;
+	if (g.ha_enabled)
+		return 0;
+	if ((r = axl_set_ha(a, exec_group(st), 1, x->why,
 	    sizeof x->why)) != 0)
 		return r;
 	log_notice("High Availability of %s turned on again", exec_group(st));
@@ -523,19 +538,6 @@ exec_step(struct exec *x, const struct plan_step *st)
 	return ERR_INVAL;
 }
 
-/*
- * HA off/on and stop/start bracket the restarts and deletions: on a resume
- * they run again (they are idempotent), because a failed run's safe path
- * may have turned HA back on or started the monitors; the remaining steps
- * must never run with HA on or a monitor running that should be stopped.
- */
-static int
-exec_bracket(const struct plan_step *st)
-{
-	return st->kind == STEP_HA_OFF || st->kind == STEP_STOP ||
-	    st->kind == STEP_START || st->kind == STEP_HA_ON;
-}
-
 static void
 exec_report_step(struct exec *x, const struct plan_step *st, const char *res,
     double t0, const char *err)
@@ -555,12 +557,15 @@ exec_one(struct exec *x, const struct plan_step *st)
 {
 	char text[600];
 	double t0 = exec_elapsed(x);
-	int r = 0, tries;
+	int r = 0, tries, stuck = 0;
 
 	plan_step_text(&x->rt->facts, st, text, sizeof text);
+	if (x->o->step_cb != NULL)
+		x->o->step_cb(x->o->step_arg, st, 0, 0);
 	log_notice("[%7.1fs] %s", t0, text);
 	for (tries = 0; tries < EXEC_TRIES; tries++) {
 		x->why[0] = '\0';
+		x->stuck = 0;
 		if (st->mutating && st->kind != STEP_REGEN &&
 		    st->kind != STEP_HA_OFF &&
 		    journal_step_state(x->j, st->key) == JSTEP_NONE &&
@@ -570,7 +575,19 @@ exec_one(struct exec *x, const struct plan_step *st)
 			break;
 		}
 		r = exec_step(x, st);
-		if (r == 0 || !exec_transient(r) || st->node < 0)
+		if (r == 0 || st->node < 0)
+			break;
+		/* A service that stays STARTING: the CLI's advice is to run
+		 * the same command again, once; the session is fine, and a
+		 * third wait of services.timeouts would only add to the
+		 * outage. */
+		if (x->stuck) {
+			if (stuck++ > 0)
+				break;
+			log_warn("%s (running the command again)", x->why);
+			continue;
+		}
+		if (!exec_transient(r))
 			break;
 		log_warn("%s (attempt %d of %d; logging in again)", x->why,
 		    tries + 1, EXEC_TRIES);
@@ -581,6 +598,8 @@ exec_one(struct exec *x, const struct plan_step *st)
 		    NULL);
 	exec_report_step(x, st, r == 0 ? "done" : "failed", t0,
 	    r ? x->why : NULL);
+	if (x->o->step_cb != NULL)
+		x->o->step_cb(x->o->step_arg, st, 1, r);
 	if (r != 0)
 		log_error("[%7.1fs] %s: %s", exec_elapsed(x), text, x->why[0] ?
 		    x->why : err_str(r));
@@ -589,40 +608,76 @@ exec_one(struct exec *x, const struct plan_step *st)
 	return r;
 }
 
-/* After a failure: start what this run stopped, turn HA back on.  The
- * journal stays pending, so the next run resumes where this one stopped. */
+/* The safe path may find the service a failed restart or start left
+ * STOPPED (its own command stopped it): one start, not journaled (a rerun
+ * restarts it anyway), reported as a "safe-start" step. */
 static void
-exec_make_safe(struct exec *x)
+exec_safe_start(struct exec *x, const struct plan_step *failed)
 {
-	size_t i, k;
+	struct plan_step st = *failed;
+	struct vos_service *v = NULL;
+	const struct vos_service *sv;
+	struct vos_session *s;
+	double t0 = exec_elapsed(x);
+	size_t n = 0;
+	int r, stopped;
 
-	for (i = 0; i < x->p->n; i++) {
-		const struct plan_step *st = &x->p->steps[i];
+	if (failed->kind != STEP_RESTART && failed->kind != STEP_START)
+		return;
+	x->why[0] = '\0';
+	if ((s = exec_session(x, failed->node)) == NULL ||
+	    vos_service_list(s, &v, &n) != 0)
+		return;
+	sv = exec_find_service(v, n, failed->service);
+	stopped = sv != NULL && sv->state == SVC_STOPPED;
+	free(v);
+	if (!stopped)
+		return;
+	st.kind = STEP_START;
+	snprintf(st.key, sizeof st.key, "safe-start:%s:%s",
+	    exec_node(x, failed)->name, failed->service);
+	snprintf(st.why, sizeof st.why, "safe path: start again what the "
+	    "failed %s left stopped", plan_kind_name(failed->kind));
+	log_notice("making safe: starting %s on %s again", st.service,
+	    exec_node(x, failed)->name);
+	r = exec_service(x, &st, "start", SVC_STARTED);
+	if (r != 0)
+		log_error("making safe: %s", x->why[0] ? x->why : err_str(r));
+	exec_report_step(x, &st, r == 0 ? "done" : "failed", t0,
+	    r ? x->why : NULL);
+}
 
-		if (st->kind != STEP_STOP ||
-		    journal_step_state(x->j, st->key) == JSTEP_NONE)
-			continue;
-		for (k = i + 1; k < x->p->n; k++) {
-			const struct plan_step *s2 = &x->p->steps[k];
+/*
+ * After a failure: start every service a run of this journal stopped and
+ * turn HA back on where a run turned it off (both idempotent: a start of a
+ * started service and ha-on of an enabled group do nothing).  The journal
+ * stays pending, so the next run resumes where this one stopped.
+ */
+static void
+exec_make_safe(struct exec *x, size_t failed)
+{
+	size_t i;
+	int k;
 
-			if (s2->kind == STEP_START && s2->node == st->node &&
-			    strcmp(s2->service, st->service) == 0 &&
-			    journal_step_state(x->j, s2->key) != JSTEP_DONE) {
+	exec_safe_start(x, &x->p->steps[failed]);
+	for (int pass = 0; pass < 2; pass++)
+		for (i = 0; i < x->p->n; i++) {
+			const struct plan_step *st = &x->p->steps[i];
+
+			/* Services first, while HA is still off. */
+			if (st->kind != (pass == 0 ? STEP_STOP : STEP_HA_OFF) ||
+			    journal_step_state(x->j, st->key) == JSTEP_NONE ||
+			    (k = plan_undo(x->p, i)) < 0)
+				continue;
+			if (pass == 0)
 				log_notice("making safe: starting %s on %s again",
-				    s2->service, x->rt->facts.nodes[s2->node].name);
-				exec_one(x, s2);
-			}
+				    st->service,
+				    x->rt->facts.nodes[st->node].name);
+			else
+				log_notice("making safe: High Availability of "
+				    "%s back on", exec_group(st));
+			exec_one(x, &x->p->steps[k]);
 		}
-	}
-	for (i = 0; i < x->p->n; i++) {
-		const struct plan_step *st = &x->p->steps[i];
-
-		if (st->kind == STEP_HA_ON &&
-		    journal_step_state(x->j, st->key) != JSTEP_DONE) {
-			log_notice("making safe: High Availability back on");
-			exec_one(x, st);
-		}
-	}
 }
 
 int
@@ -631,8 +686,10 @@ exec_run(struct runtime *rt, struct journal *j, const struct plan *p,
 {
 	struct exec x;
 	json_t *left;
+	unsigned char *done, *run;
+	char error[sizeof x.why + 400];
 	size_t i;
-	int r = 0, failed = -1, pending = 0;
+	int r = 0, failed = -1;
 
 	memset(&x, 0, sizeof x);
 	x.rt = rt;
@@ -646,20 +703,21 @@ exec_run(struct runtime *rt, struct journal *j, const struct plan *p,
 
 	/* Brackets run again only when there is work left for them to
 	 * protect: HA is not toggled on a cluster for nothing. */
-	for (i = 0; i < p->n; i++) {
-		enum step_kind k = p->steps[i].kind;
-
-		if ((k == STEP_RESTART || k == STEP_STOP || k == STEP_START ||
-		    k == STEP_DELETE) &&
-		    journal_step_state(j, p->steps[i].key) != JSTEP_DONE)
-			pending = 1;
+	done = calloc(p->n ? p->n : 1, 1);
+	run = calloc(p->n ? p->n : 1, 1);
+	if (done == NULL || run == NULL) {
+		free(done);
+		free(run);
+		json_object_set_new(report, "error", json_string("out of memory"));
+		return ERR_NOMEM;
 	}
+	for (i = 0; i < p->n; i++)
+		done[i] = journal_step_state(j, p->steps[i].key) == JSTEP_DONE;
+	plan_resume(p, done, run);
 	for (i = 0; i < p->n; i++) {
 		const struct plan_step *st = &p->steps[i];
-		enum journal_state js = journal_step_state(j, st->key);
 
-		if (js == JSTEP_DONE &&
-		    !(o->resume && pending && exec_bracket(st))) {
+		if (!run[i]) {
 			exec_report_step(&x, st, "done-before", exec_elapsed(&x),
 			    NULL);
 			continue;
@@ -669,15 +727,21 @@ exec_run(struct runtime *rt, struct journal *j, const struct plan *p,
 			break;
 		}
 	}
+	free(done);
+	free(run);
 	if (failed >= 0) {
-		exec_make_safe(&x);
+		/* The first error names the step; the safe path's own
+		 * messages must not replace it. */
+		snprintf(error, sizeof error, "%s: %s", p->steps[failed].key,
+		    x.why[0] ? x.why : err_str(r));
+		exec_make_safe(&x, (size_t)failed);
 		left = json_array();
 		for (i = (size_t)failed; i < p->n; i++)
 			if (journal_step_state(j, p->steps[i].key) != JSTEP_DONE)
 				json_array_append_new(left,
 				    plan_step_json(&rt->facts, &p->steps[i]));
 		json_object_set_new(report, "left", left);
-		json_object_set_new(report, "error", output_jstr(x.why));
+		json_object_set_new(report, "error", output_jstr(error));
 	}
 	return r;
 }

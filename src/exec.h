@@ -13,12 +13,17 @@
 
 struct journal;
 struct plan;
+struct plan_step;
 struct runtime;
 
 struct exec_opts {
 	const char *command;   /* "regen" or "prune-trust" */
 	int resume;            /* the plan came from a pending journal */
 	const char *run_id;    /* the journal's run id (backups live there) */
+	/* Optional observer (progress display): called before each step
+	 * (done = 0) and after it (done = 1, r its result). */
+	void (*step_cb)(void *arg, const struct plan_step *st, int done, int r);
+	void *step_arg;
 };
 
 /*

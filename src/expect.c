@@ -56,6 +56,8 @@ struct expect {
 	char last;           /* the last byte the normaliser let through */
 
 	struct buf *cap;
+	expect_flush_cb flush;  /* takes a full capture (streaming), or NULL */
+	void *flush_arg;
 	struct expect_case *before;
 	size_t nbefore;
 	struct rx_md *md;
@@ -271,6 +273,31 @@ expect_capture(struct expect *e, struct buf *capture)
 	e->cap = capture;
 }
 
+void
+expect_capture_flush(struct expect *e, expect_flush_cb cb, void *arg)
+{
+	e->flush = cb;
+	e->flush_arg = arg;
+}
+
+int
+expect_capture_add(struct expect *e, const char *p, size_t n)
+{
+	struct buf *b = e->cap;
+
+	if (b == NULL || n == 0)
+		return 0;
+	if (e->flush != NULL && b->len + n > b->max) {
+		/* Streaming: hand over what is held, then what does not fit. */
+		if (b->len > 0 && e->flush(e->flush_arg, b->data, b->len) != 0)
+			return ERR_TOOBIG;
+		buf_reset(b);
+		if (n > b->max)
+			return e->flush(e->flush_arg, p, n) != 0 ? ERR_TOOBIG : 0;
+	}
+	return buf_add(b, p, n);
+}
+
 uint64_t
 expect_bytes_read(const struct expect *e)
 {
@@ -427,7 +454,7 @@ expect_drop(struct expect *e, size_t n, int capture)
 	if (n == 0)
 		return 0;
 	if (capture && e->cap != NULL)
-		r = buf_add(e->cap, e->buf + e->off, n);
+		r = expect_capture_add(e, e->buf + e->off, n);
 	e->bol = e->buf[e->off + n - 1] == '\n';
 	e->off += n;
 	e->len -= n;

@@ -103,6 +103,18 @@ int expect_before(struct expect *e, const struct expect_case *cases,
  * NULL, dropped.  The text of a match is not captured.
  */
 void expect_capture(struct expect *e, struct buf *capture);
+/*
+ * Stream the capture: when an append would pass the capture's ceiling, cb
+ * gets what it holds (and then any piece larger than the ceiling) and the
+ * capture is emptied, so output of any size goes through in bounded
+ * memory.  cb returns 0, or non-zero to stop (the wait ends EXPECT_FULL).
+ * NULL cb: the ceiling is a hard limit (the default).
+ */
+typedef int (*expect_flush_cb)(void *arg, const char *p, size_t n);
+void expect_capture_flush(struct expect *e, expect_flush_cb cb, void *arg);
+/* Append to the capture as the engine does (flushing when streaming); 0 or
+ * ERR_TOOBIG.  For callers that capture matched text themselves. */
+int expect_capture_add(struct expect *e, const char *p, size_t n);
 
 /*
  * Wait for the first case (always-on ones first) to match.  idle_ms is

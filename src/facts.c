@@ -43,6 +43,7 @@ facts_clear(struct facts *f)
 	for (i = 0; i < f->n; i++) {
 		free(f->nodes[i].services);
 		free(f->nodes[i].trust);
+		vos_ha_clear(&f->nodes[i].ha);
 	}
 	free(f->nodes);
 	vos_ha_clear(&f->ha);

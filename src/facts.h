@@ -48,6 +48,7 @@ struct fact_node {
 	size_t nservices;
 	struct fact_trust *trust;       /* malloc'd */
 	size_t ntrust;
+	struct vos_ha ha;               /* this node's `utils ha status` */
 };
 
 struct facts {
@@ -57,7 +58,7 @@ struct facts {
 	size_t n;
 	int sso_enabled;          /* -1 unknown */
 	int ha_enabled;           /* -1 unknown; any group has HA on */
-	struct vos_ha ha;
+	struct vos_ha ha;         /* every IM/P node's view, merged */
 	int fed_sip;              /* resolved federation flags */
 	int fed_xmpp;
 	time_t now;               /* when the inventory was taken */

@@ -197,6 +197,7 @@ inventory_adopt(struct pool *p, struct facts *f, const char *host,
 		    strcasecmp(f->nodes[i].name, host) == 0)) {
 			p->s[i] = s;
 			f->nodes[i].reachable = 1;
+			vos_rename(s, f->nodes[i].name);
 			return;
 		}
 	}
@@ -338,17 +339,16 @@ inventory_collect_one(void *arg, size_t i)
 	}
 	if ((c->what & INV_TRUST) && r == 0)
 		r = inventory_trust(s, nd);
+	/* Each IM/P node reports its own Presence Redundancy Group only:
+	 * every node is asked, and the views are merged afterwards. */
+	if ((c->what & INV_HA) && nd->product == PRODUCT_IMP && r == 0) {
+		vos_ha_clear(&nd->ha);
+		r = vos_ha_status(s, &nd->ha);
+	}
 	if ((c->what & INV_HA) && imp_pub && r == 0) {
-		struct vos_ha ha;
 		int sso;
 
-		memset(&ha, 0, sizeof ha);
-		if ((r = vos_ha_status(s, &ha)) == 0) {
-			vos_ha_clear(&c->f->ha);
-			c->f->ha = ha;
-			c->f->ha_enabled = ha.enabled;
-		}
-		if (r == 0 && (r = vos_sso_status(s, &sso)) == 0)
+		if ((r = vos_sso_status(s, &sso)) == 0)
 			c->f->sso_enabled = sso;
 	}
 	if (r != 0) {
@@ -356,6 +356,45 @@ inventory_collect_one(void *arg, size_t i)
 		snprintf(nd->error, sizeof nd->error, "%s", vos_error(s));
 		log_error("%s", vos_error(s));
 	}
+}
+
+/*
+ * f->ha from every IM/P node's own view: one entry per (group, node), and
+ * HA counted as enabled if any node reports it enabled.
+ */
+static int
+inventory_merge_ha(struct facts *f)
+{
+	struct vos_ha *m = &f->ha;
+	size_t i, k, j;
+	int seen = 0;
+
+	vos_ha_clear(m);
+	m->enabled = 0;
+	for (i = 0; i < f->n; i++) {
+		const struct vos_ha *h = &f->nodes[i].ha;
+
+		if (f->nodes[i].product != PRODUCT_IMP || !f->nodes[i].reachable)
+			continue;
+		seen = 1;
+		m->enabled |= h->enabled;
+		for (k = 0; k < h->n; k++) {
+			struct vos_ha_node *v;
+
+			for (j = 0; j < m->n; j++)
+				if (strcmp(m->nodes[j].group, h->nodes[k].group) == 0 &&
+				    strcasecmp(m->nodes[j].name, h->nodes[k].name) == 0)
+					break;
+			if (j < m->n)
+				continue;
+			if ((v = realloc(m->nodes, (m->n + 1) * sizeof *v)) == NULL)
+				return ERR_NOMEM;
+			m->nodes = v;
+			m->nodes[m->n++] = h->nodes[k];
+		}
+	}
+	f->ha_enabled = seen ? m->enabled : -1;
+	return 0;
 }
 
 size_t
@@ -374,6 +413,10 @@ inventory_collect(struct pool *p, struct facts *f, unsigned what)
 	for (i = 0; i < f->n; i++)
 		if (!f->nodes[i].reachable)
 			bad++;
+	if ((what & INV_HA) && inventory_merge_ha(f) != 0) {
+		log_error("out of memory merging the HA status of the nodes");
+		bad++;
+	}
 	inventory_federation(p->site, f);
 	return bad;
 }

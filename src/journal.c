@@ -65,9 +65,16 @@ journal_apply(struct journal *j, json_t *rec)
 	}
 	if (strcmp(ev, "step-begin") == 0)
 		json_object_set_new(st, "state", json_integer(JSTEP_BEGUN));
-	else
-		json_object_set_new(st, "state", json_integer(json_is_true(
-		    json_object_get(rec, "ok")) ? JSTEP_DONE : JSTEP_FAILED));
+	else if (json_is_true(json_object_get(rec, "ok"))) {
+		json_object_set_new(st, "state", json_integer(JSTEP_DONE));
+		json_object_del(st, "error");
+	} else {
+		json_t *e = json_object_get(rec, "error");
+
+		json_object_set_new(st, "state", json_integer(JSTEP_FAILED));
+		json_object_set_new(st, "error", json_is_string(e) ?
+		    json_incref(e) : json_string("(no message)"));
+	}
 	if ((data = json_object_get(rec, "data")) != NULL &&
 	    json_is_object(data))
 		json_object_update(json_object_get(st, "data"), data);
@@ -343,6 +350,14 @@ journal_step_data(const struct journal *j, const char *key)
 	json_t *st = json_object_get(j->steps, key);
 
 	return st ? json_object_get(st, "data") : NULL;
+}
+
+const char *
+journal_step_error(const struct journal *j, const char *key)
+{
+	json_t *st = json_object_get(j->steps, key);
+
+	return st ? json_string_value(json_object_get(st, "error")) : NULL;
 }
 
 size_t

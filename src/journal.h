@@ -56,6 +56,10 @@ enum journal_state journal_step_state(const struct journal *j,
     const char *key);
 json_t *journal_step_data(const struct journal *j, const char *key);
 
+/* The error of a step whose last record is a failed step-end (borrowed),
+ * else NULL. */
+const char *journal_step_error(const struct journal *j, const char *key);
+
 /* Records read or written in the current run (for status). */
 size_t journal_records(const struct journal *j);
 /* The current run's records, for `status` (borrowed array). */

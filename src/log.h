@@ -30,11 +30,21 @@ void log_set_progname(const char *name);
 void log_set_timestamps(int on);
 /* Also write to stderr (default on). */
 void log_set_stderr(int on);
-/* Open syslog with this ident and facility name ("daemon", "local0", ...). */
+/*
+ * Open syslog with this ident and facility name ("daemon", "local0", ...).
+ * With CERTREGEN_SYSLOG_SOCKET set (tests), RFC 3164 datagrams go to that
+ * unix socket instead of syslog(3)'s.  0, ERR_INVAL or ERR_IO.
+ */
 int log_open_syslog(const char *ident, const char *facility);
 /* Append to a log file (0600); 0 or ERR_IO.  log_reopen() after rotation. */
 int log_open_file(const char *path);
 int log_reopen(void);
+/* Reopen the log file at the next message after a SIGHUP (installs the
+ * handler; the program's only use of SIGHUP). */
+int log_catch_hup(void);
+/* Called with 1 before and 0 after each stderr line (the progress display
+ * clears and redraws itself around them); NULL: none. */
+void log_set_stderr_cb(void (*cb)(void *arg, int before), void *arg);
 /* Close syslog and the file. */
 void log_close(void);
 /* A facility name is valid for log_open_syslog(). */

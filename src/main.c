@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include "conf.h"
 #include "err.h"
 #include "log.h"
+#include "runtime.h"
 
 static void
 main_usage(FILE *fp)
@@ -43,7 +45,38 @@ main_usage(FILE *fp)
 	    "\n"
 	    "Exit status: 0 done, 1 failure, 2 usage or configuration error,\n"
 	    "3 refused by a safety rule, 4 another run holds the lock,\n"
-	    "5 nothing due (renew).\n");
+	    "5 nothing due (renew); check: 0 OK, 1 WARNING, 2 CRITICAL,\n"
+	    "3 UNKNOWN.\n");
+}
+
+/* The site's log settings: syslog, the log file (reopened on SIGHUP). */
+static int
+main_open_logs(const struct site *site)
+{
+	if (site->log.syslog &&
+	    log_open_syslog(site->log.ident, site->log.facility) != 0) {
+		log_error("cannot open syslog (log.facility %s)",
+		    site->log.facility);
+		return EXIT_FAIL;
+	}
+	if (site->log.file != NULL) {
+		char dir[4096], *slash;
+
+		snprintf(dir, sizeof dir, "%s", site->log.file);
+		if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+			*slash = '\0';
+			(void)runtime_mkdirs(dir, 0750);
+		}
+		if (log_open_file(site->log.file) != 0) {
+			log_error("cannot open the log file %s: %s",
+			    site->log.file, strerror(errno));
+			return EXIT_FAIL;
+		}
+		if (log_catch_hup() != 0)
+			log_warn("cannot catch SIGHUP: the log file will not be "
+			    "reopened after rotation");
+	}
+	return EXIT_DONE;
 }
 
 static void
@@ -127,7 +160,8 @@ main(int argc, char **argv)
 		if (ctx.conf_path == NULL) {
 			log_error("%s needs a site file: certregen -c SITE.conf %s",
 			    e->name, e->name);
-			return EXIT_USAGE;
+			return e->flags & CMD_NAGIOS ? EXIT_CHECK_UNKNOWN :
+			    EXIT_USAGE;
 		}
 		r = conf_load(ctx.conf_path, &ctx.site, &errs);
 		if (r != 0) {
@@ -138,7 +172,8 @@ main(int argc, char **argv)
 				log_error("%s: %zu error%s; nothing was done",
 				    ctx.conf_path, errs.n, errs.n == 1 ? "" : "s");
 			conf_errors_clear(&errs);
-			return EXIT_USAGE;
+			return e->flags & CMD_NAGIOS ? EXIT_CHECK_UNKNOWN :
+			    EXIT_USAGE;
 		}
 		if (!quiet && !verbose) {
 			int lvl = log_level_parse(ctx.site->log.level);
@@ -146,7 +181,17 @@ main(int argc, char **argv)
 			if (lvl >= 0)
 				log_set_level((enum log_level)lvl);
 		}
+		/* config only prints the file: it logs nowhere else. */
+		if (e != &cmd_config_entry &&
+		    (ret = main_open_logs(ctx.site)) != EXIT_DONE) {
+			site_free(ctx.site);
+			log_close();
+			return e->flags & CMD_NAGIOS ? EXIT_CHECK_UNKNOWN : ret;
+		}
 	}
+	/* Cron and systemd read the lines later: say when each happened. */
+	if ((e->flags & CMD_MUTATING) && !isatty(STDERR_FILENO))
+		log_set_timestamps(1);
 	/* Subcommands parse their own options from argv[0] on. */
 	optind = 0;
 	ret = e->exec(&ctx);

@@ -70,6 +70,70 @@ plan_clear(struct plan *p)
 	memset(p, 0, sizeof *p);
 }
 
+size_t
+plan_resume(const struct plan *p, const unsigned char *done,
+    unsigned char *run)
+{
+	int service_left = 0, delete_left = 0;
+	size_t i, n = 0;
+	int u;
+
+	for (i = 0; i < p->n; i++) {
+		enum step_kind k = p->steps[i].kind;
+
+		if (done[i])
+			continue;
+		if (k == STEP_RESTART || k == STEP_STOP || k == STEP_START ||
+		    k == STEP_DELETE)
+			service_left = 1;
+		if (k == STEP_DELETE)
+			delete_left = 1;
+	}
+	for (i = 0; i < p->n; i++) {
+		switch (p->steps[i].kind) {
+		case STEP_HA_OFF:
+		case STEP_HA_ON:
+			run[i] = !done[i] || service_left;
+			break;
+		case STEP_STOP:
+			run[i] = !done[i] || delete_left;
+			break;
+		default:
+			run[i] = !done[i];
+			break;
+		}
+	}
+	/* A start whose stop runs again runs again too. */
+	for (i = 0; i < p->n; i++)
+		if (p->steps[i].kind == STEP_STOP && run[i] &&
+		    (u = plan_undo(p, i)) >= 0)
+			run[u] = 1;
+	for (i = 0; i < p->n; i++)
+		n += run[i] != 0;
+	return n;
+}
+
+int
+plan_undo(const struct plan *p, size_t i)
+{
+	const struct plan_step *s = &p->steps[i];
+	size_t k;
+
+	if (s->kind != STEP_STOP && s->kind != STEP_HA_OFF)
+		return -1;
+	for (k = i + 1; k < p->n; k++) {
+		const struct plan_step *t = &p->steps[k];
+
+		if (s->kind == STEP_STOP && t->kind == STEP_START &&
+		    t->node == s->node && strcmp(t->service, s->service) == 0)
+			return (int)k;
+		if (s->kind == STEP_HA_OFF && t->kind == STEP_HA_ON &&
+		    strcmp(t->group, s->group) == 0)
+			return (int)k;
+	}
+	return -1;
+}
+
 struct pctx {
 	const struct facts *f;
 	const struct plan_request *rq;

@@ -77,6 +77,23 @@ int plan_prune(const struct facts *f, const struct plan_request *rq,
 
 void plan_clear(struct plan *p);
 
+/*
+ * Which steps of a journaled plan a run carries out (docs/journal.md,
+ * "Resuming"): done[i] says step i ended ok earlier; run[i] is set to 1 for
+ * each step to carry out.  A step not done runs.  A done step runs again
+ * only when it is a bracket that has work left to protect: ha-off and ha-on
+ * while a restart, stop, start or delete is not done; a stop while a delete
+ * is not done (the monitors must be quiet while trust certificates go); a
+ * start whose stop runs again.  Returns how many steps run.  Pure.
+ */
+size_t plan_resume(const struct plan *p, const unsigned char *done,
+    unsigned char *run);
+
+/* The step that undoes step i for the safe path (the start of the same
+ * service on the same node after a stop, the ha-on of the same group
+ * after an ha-off), or -1. */
+int plan_undo(const struct plan *p, size_t i);
+
 const char *plan_kind_name(enum step_kind k);
 
 /* A line for people: "regen tomcat on IMPPUB". */

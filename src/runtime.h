@@ -34,6 +34,11 @@ struct runtime {
 int runtime_begin(struct cmd_ctx *ctx, struct runtime *rt);
 void runtime_end(struct runtime *rt);
 
+/* Keep the keep newest run directories (named by run id) of dir, the
+ * runs of mutating commands (marked) and the others counted apart; remove
+ * the rest.  keep <= 0 keeps everything. */
+void runtime_prune_transcripts(const char *dir, int keep);
+
 /* The directory of the built-in dialogs. */
 const char *runtime_dialog_dir(void);
 

@@ -29,6 +29,12 @@
  * on a big cluster is a few hundred KiB). */
 #define VOS_CAPTURE_MAX (16 * 1024 * 1024)
 #define VOS_MATCH_MAX (256 * 1024)
+/* The silence allowed in a read-only command: the site's command_timeout.
+ * Regen, delete and the service actions keep their dialogs' own (longer)
+ * limits or the service timeouts. */
+#define VOS_CMD_IDLE(s) ((s)->site->ssh.command_timeout)
+/* The capture window of a streamed command (certregen cli). */
+#define VOS_STREAM_WINDOW (256 * 1024)
 
 struct vos_session {
 	char node[64];
@@ -37,7 +43,9 @@ struct vos_session {
 	struct ssh_conn *ssh;
 	struct expect *e;
 	int tfd;                /* transcript, -1 if none */
+	char tpath[1024];       /* its path */
 	int broken;             /* a dialog ended out of step: reopen */
+	int64_t deadline;       /* of the dialog being run, 0 none */
 	char error[1024];
 };
 
@@ -102,6 +110,32 @@ vos_node(const struct vos_session *s)
 	return s->node;
 }
 
+/*
+ * A node named by its address until discovery said its name (the
+ * publishers): messages and the transcript file take the name.  The
+ * transcript keeps its old name if NAME.log exists already.
+ */
+void
+vos_rename(struct vos_session *s, const char *name)
+{
+	char old[sizeof s->node], path[sizeof s->tpath];
+	const char *slash;
+
+	snprintf(old, sizeof old, "%s", s->node);
+	esc_fixed(s->node, sizeof s->node, name, strlen(name));
+	if (s->tfd == -1 || strcmp(old, s->node) == 0 ||
+	    (slash = strrchr(s->tpath, '/')) == NULL)
+		return;
+	if (snprintf(path, sizeof path, "%.*s/%s.log", (int)(slash - s->tpath),
+	    s->tpath, s->node) >= (int)sizeof path)
+		return;
+	/* link + unlink: never replace another session's transcript. */
+	if (link(s->tpath, path) == 0) {
+		(void)unlink(s->tpath);
+		snprintf(s->tpath, sizeof s->tpath, "%s", path);
+	}
+}
+
 const char *
 vos_auth_method(const struct vos_session *s)
 {
@@ -109,22 +143,38 @@ vos_auth_method(const struct vos_session *s)
 }
 
 /* The timing of one dialog run: idle_s > 0 replaces the dialog's own idle
- * timeout (login, services, cli), 0 keeps it; no overall cap here. */
+ * timeout (login, services, cli), 0 keeps it; the overall cap is the
+ * session's deadline (login only). */
 static void
 vos_timing(const struct vos_session *s, struct dialog_timing *t, int idle_s)
 {
 	t->idle_ms = idle_s > 0 ? idle_s * 1000 : 0;
-	t->deadline = 0;
+	t->deadline = s->deadline;
 	t->send_delay_ms = s->site->ssh.send_delay_ms;
+}
+
+struct vos_stream {
+	vos_sink_cb cb;
+	void *arg;
+};
+
+static int
+vos_stream_flush(void *arg, const char *p, size_t n)
+{
+	struct vos_stream *st = arg;
+
+	return st->cb(st->arg, p, n);
 }
 
 /*
  * Run dialog `name` with parameters; the captured output lands in out
- * (which the caller initialised).  Errors are written to s->error.
+ * (which the caller initialised), or, with st, goes to st's sink as it
+ * comes (out is then NULL).  Errors are written to s->error.
  */
 static int
-vos_dialog(struct vos_session *s, const char *name,
-    const struct dialog_param *params, size_t n, struct buf *out, int idle_s)
+vos_dialog_run(struct vos_session *s, const char *name,
+    const struct dialog_param *params, size_t n, struct buf *out, int idle_s,
+    struct vos_stream *st)
 {
 	const struct dialog *d = dialog_get(s->dialogs, name);
 	struct dialog_result res;
@@ -136,14 +186,24 @@ vos_dialog(struct vos_session *s, const char *name,
 		return ERR_DIALOG;
 	}
 	memset(&res, 0, sizeof res);
-	buf_init(&res.output, VOS_CAPTURE_MAX);
+	/* Streaming needs only a small window, flushed when full. */
+	buf_init(&res.output, st != NULL ? VOS_STREAM_WINDOW : VOS_CAPTURE_MAX);
+	if (st != NULL) {
+		res.flush = vos_stream_flush;
+		res.flush_arg = st;
+	}
 	vos_timing(s, &t, idle_s);
 	r = dialog_run(d, s->e, params, n, &t, &res);
 	/* Only a refused parameter or the node's own failure leave the CLI
 	 * at its prompt; after anything else the session is out of step. */
 	if (r != 0 && r != ERR_INVAL && r != ERR_CLI)
 		s->broken = 1;
-	if (r != 0)
+	if (st != NULL && res.output.len > 0 &&
+	    st->cb(st->arg, buf_str(&res.output), res.output.len) != 0 &&
+	    r == 0) {
+		vos_fail(s, "%s: %s: cannot write the output", s->node, name);
+		r = ERR_IO;
+	} else if (r != 0)
 		vos_fail(s, "%s: %s: %s%s%s", s->node, name, err_str(r),
 		    res.why[0] ? ": " : "", res.why);
 	else if (out != NULL) {
@@ -156,6 +216,13 @@ vos_dialog(struct vos_session *s, const char *name,
 	}
 	buf_clear(&res.output);
 	return r;
+}
+
+static int
+vos_dialog(struct vos_session *s, const char *name,
+    const struct dialog_param *params, size_t n, struct buf *out, int idle_s)
+{
+	return vos_dialog_run(s, name, params, n, out, idle_s, NULL);
 }
 
 int
@@ -209,6 +276,7 @@ vos_open(const struct site *site, const struct dialog_set *dialogs,
 	}
 	if (transcript_dir != NULL) {
 		snprintf(path, sizeof path, "%s/%s.log", transcript_dir, s->node);
+		snprintf(s->tpath, sizeof s->tpath, "%s", path);
 		s->tfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
 		    O_NOFOLLOW, 0600);
 		if (s->tfd == -1) {
@@ -230,9 +298,24 @@ vos_open(const struct site *site, const struct dialog_set *dialogs,
 		    "cases: %s", s->node, err_str(r));
 		goto fail;
 	}
-	if ((r = vos_dialog(s, "login", NULL, 0, NULL,
-	    site->ssh.login_timeout)) != 0 ||
-	    (r = vos_dialog(s, "pagination", NULL, 0, NULL, 0)) != 0) {
+	/* login_timeout caps the whole wait for the first prompt: the login
+	 * dialog's own steps allow minutes of silence while the CLI starts,
+	 * which must not outlast the site's limit. */
+	s->deadline = expect_clock(s->e) + (int64_t)site->ssh.login_timeout *
+	    1000;
+	r = vos_dialog(s, "login", NULL, 0, NULL, site->ssh.login_timeout);
+	if (r == ERR_TIMEOUT && expect_clock(s->e) >= s->deadline) {
+		char was[sizeof s->error];
+
+		snprintf(was, sizeof was, "%s", s->error);
+		vos_fail(s, "%s: login: no admin: prompt within the login "
+		    "timeout (ssh.login_timeout = %d s); %s", s->node,
+		    site->ssh.login_timeout, was);
+	}
+	s->deadline = 0;
+	if (r != 0 ||
+	    (r = vos_dialog(s, "pagination", NULL, 0, NULL,
+	    VOS_CMD_IDLE(s))) != 0) {
 		snprintf(why, whysz, "%s", s->error);
 		goto fail;
 	}
@@ -271,7 +354,17 @@ vos_command(struct vos_session *s, const char *line, struct buf *out)
 {
 	struct dialog_param p = { "line", line };
 
-	return vos_dialog(s, "command", &p, 1, out, s->site->ssh.command_timeout);
+	return vos_dialog(s, "command", &p, 1, out, VOS_CMD_IDLE(s));
+}
+
+int
+vos_command_stream(struct vos_session *s, const char *line, vos_sink_cb cb,
+    void *arg)
+{
+	struct dialog_param p = { "line", line };
+	struct vos_stream st = { cb, arg };
+
+	return vos_dialog_run(s, "command", &p, 1, NULL, VOS_CMD_IDLE(s), &st);
 }
 
 int
@@ -282,7 +375,8 @@ vos_cluster(struct vos_session *s, struct vos_node **nodes, size_t *n)
 	int r;
 
 	buf_init(&out, VOS_CAPTURE_MAX);
-	if ((r = vos_dialog(s, "cluster-show", NULL, 0, &out, 0)) == 0)
+	if ((r = vos_dialog(s, "cluster-show", NULL, 0, &out,
+	    VOS_CMD_IDLE(s))) == 0)
 		r = vos_parsed(s, "show network cluster", parse_cluster(
 		    buf_str(&out), out.len, nodes, n, why, sizeof why), why);
 	buf_clear(&out);
@@ -297,7 +391,8 @@ vos_version(struct vos_session *s, char *version, size_t vsz, int *major)
 	int r;
 
 	buf_init(&out, VOS_CAPTURE_MAX);
-	if ((r = vos_dialog(s, "version", NULL, 0, &out, 0)) == 0)
+	if ((r = vos_dialog(s, "version", NULL, 0, &out,
+	    VOS_CMD_IDLE(s))) == 0)
 		r = vos_parsed(s, "show version active", parse_version(
 		    buf_str(&out), out.len, version, vsz, major, why,
 		    sizeof why), why);
@@ -317,7 +412,8 @@ vos_cert_list(struct vos_session *s, int trust, struct vos_cert_entry **v,
 
 	buf_init(&out, VOS_CAPTURE_MAX);
 	memset(&sk, 0, sizeof sk);
-	if ((r = vos_dialog(s, "cert-list", &p, 1, &out, 0)) != 0) {
+	if ((r = vos_dialog(s, "cert-list", &p, 1, &out,
+	    VOS_CMD_IDLE(s))) != 0) {
 		buf_clear(&out);
 		return r;
 	}
@@ -355,7 +451,8 @@ vos_cert_show(struct vos_session *s, int trust, const char *unit,
 	buf_init(&out, VOS_CAPTURE_MAX);
 	snprintf(what, sizeof what, "show cert %s %s/%s", p[0].value, unit,
 	    file);
-	if ((r = vos_dialog(s, "cert-show", p, 3, &out, 0)) == 0)
+	if ((r = vos_dialog(s, "cert-show", p, 3, &out,
+	    VOS_CMD_IDLE(s))) == 0)
 		r = vos_parsed(s, what, parse_cert_show(buf_str(&out), out.len,
 		    ci, pem, why, sizeof why), why);
 	buf_clear(&out);
@@ -386,7 +483,8 @@ vos_service_list(struct vos_session *s, struct vos_service **v, size_t *n)
 	int r;
 
 	buf_init(&out, VOS_CAPTURE_MAX);
-	if ((r = vos_dialog(s, "service-list", NULL, 0, &out, 0)) == 0)
+	if ((r = vos_dialog(s, "service-list", NULL, 0, &out,
+	    VOS_CMD_IDLE(s))) == 0)
 		r = vos_parsed(s, "utils service list", parse_service_list(
 		    buf_str(&out), out.len, v, n, why, sizeof why), why);
 	buf_clear(&out);
@@ -427,7 +525,8 @@ vos_ha_status(struct vos_session *s, struct vos_ha *ha)
 	int r;
 
 	buf_init(&out, VOS_CAPTURE_MAX);
-	if ((r = vos_dialog(s, "ha-status", NULL, 0, &out, 0)) == 0)
+	if ((r = vos_dialog(s, "ha-status", NULL, 0, &out,
+	    VOS_CMD_IDLE(s))) == 0)
 		r = vos_parsed(s, "utils ha status", parse_ha_status(
 		    buf_str(&out), out.len, ha, why, sizeof why), why);
 	buf_clear(&out);
@@ -442,7 +541,8 @@ vos_sso_status(struct vos_session *s, int *enabled)
 	int r;
 
 	buf_init(&out, VOS_CAPTURE_MAX);
-	if ((r = vos_dialog(s, "sso-status", NULL, 0, &out, 0)) == 0)
+	if ((r = vos_dialog(s, "sso-status", NULL, 0, &out,
+	    VOS_CMD_IDLE(s))) == 0)
 		r = vos_parsed(s, "utils sso status", parse_sso_status(
 		    buf_str(&out), out.len, enabled, why, sizeof why), why);
 	buf_clear(&out);

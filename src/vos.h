@@ -41,6 +41,10 @@ void vos_close(struct vos_session *s);
 /* The last error message of the session ("" if none). */
 const char *vos_error(const struct vos_session *s);
 const char *vos_node(const struct vos_session *s);
+/* Call the session by the node's name from now on (messages, transcript
+ * file NAME.log in the same directory): for a publisher opened by its
+ * address before discovery named it. */
+void vos_rename(struct vos_session *s, const char *name);
 /* A dialog ended out of step with the CLI (timeout, EOF, unexpected
  * output): close the session and open a new one. */
 int vos_broken(const struct vos_session *s);
@@ -48,6 +52,12 @@ const char *vos_auth_method(const struct vos_session *s);
 
 /* One command line through the generic "command" dialog (certregen cli). */
 int vos_command(struct vos_session *s, const char *line, struct buf *out);
+/* The same, streamed: the output goes to cb in pieces as it comes (at
+ * most 256 KiB held), so it may be of any size; cb returns 0, or non-zero
+ * to stop (ERR_BUFFER_FULL, or ERR_IO if it stopped at the very end). */
+typedef int (*vos_sink_cb)(void *arg, const char *p, size_t n);
+int vos_command_stream(struct vos_session *s, const char *line,
+    vos_sink_cb cb, void *arg);
 
 int vos_cluster(struct vos_session *s, struct vos_node **nodes, size_t *n);
 int vos_version(struct vos_session *s, char *version, size_t vsz, int *major);

@@ -283,6 +283,40 @@ has "$err" "bigjunk:9: not JSON" "a 10 MB junk line: named by its line"
 is "$(printf '%s' "$err" | wc -c | tr -d ' ')" "$(printf '%s' "$err" | head -c 300 | wc -c | tr -d ' ')" \
 	"a 10 MB junk line: the message stays short"
 
+# Newer event fields (docs/events.md): svc begin/result, svc-state,
+# trust-delete reached/serial/cn, action-error.  Old logs stay valid (every
+# case above has none of them).
+expect v2-clean-regen ""
+expect v2-clean-prune ""
+expect v2-clean-settle ""
+has "$(cat "$CASES/v2-clean-settle.jsonl")" '"ev":"svc-state","node":"IMPSUB2","service":"Cisco Tomcat","state":"STARTED"' \
+	"v2-clean-settle: the service settles on its own"
+expect v2-left-stopped-no-settle "service-left-stopped"
+has "$out" "Cisco Tomcat on IMPSUB2 was STARTED in the opening and is STARTING" \
+	"v2-left-stopped-no-settle: a settle that never came"
+expect v2-ha-enabled-begin "ha-enabled"
+has "$out" "Cisco SIP Proxy restart on IMPPUB (begun t=" \
+	"v2-ha-enabled-begin: the action began at 'begin' (no command line)"
+expect v2-delete-pub-ipsec-serial "delete-pub-ipsec"
+has "$out" "IMPSUB2 deleted ipsec-trust/drs-peer.pem" \
+	"v2-delete-pub-ipsec-serial: matched by the event's serial"
+expect v2-delete-identity-refused "delete-identity"
+has "$out" "(refused by the node)" "v2-delete-identity-refused: the refusal is named"
+is "$(nbreach)" 1 "v2-delete-identity-refused: reported once"
+expect v2-restart-missing-reached "restart-missing"
+has "$out" "Cisco SIP Proxy never restarted on IMPSUB1 after cup-trust/old-ca.pem" \
+	"v2-restart-missing-reached: the nodes come from 'reached'"
+V2="$CASES/v2-clean-regen.jsonl"
+sed '0,/"ev":"svc",/s/"begin":\([0-9]*\)/"begin":99999999/' "$V2" >"$tmp/begin"
+n=$(grep -n '"begin":99999999' "$tmp/begin" | head -n 1 | cut -d: -f1)
+malformed "$tmp/begin" "begin:$n: svc event: 'begin' 99999999 is after its t" "svc begin after its t"
+sed '0,/"ev":"svc",/s/"begin":[0-9]*/"begin":"soon"/' "$V2" >"$tmp/begin2"
+malformed "$tmp/begin2" "svc event: field 'begin' must be a non-negative integer" "svc begin not a number"
+sed 's/"reached":\["IMPPUB"/"reached":["NOPE"/' "$CASES/v2-clean-prune.jsonl" >"$tmp/reached"
+malformed "$tmp/reached" "trust-delete event: 'reached' holds an unknown node 'NOPE'" "reached with an unknown node"
+{ head -n 1 "$CLEAN"; tail -n +2 "$CLEAN" | sed '0,/"ev":"cmd"/s/^\({"t":[0-9]*,\)"ev":"cmd".*/&\n\1"ev":"action-error","node":"IMPPUB","action":"regen","unit":"x","result":"maybe"}/'; } >"$tmp/aerr"
+malformed "$tmp/aerr" "action-error event: field 'result' must be one of refused/declined/failed" "action-error with a bad result"
+
 # Unknown event kinds, and unknown fields, are ignored.
 { head -n 1 "$CLEAN"; echo '{"t":0,"ev":"future-thing","node":"NOPE"}';
   tail -n +2 "$CLEAN" | sed 's/"ev":"regen",/"ev":"regen","extra":{"a":[1]},/'; } >"$tmp/unknown"

@@ -105,8 +105,9 @@ class Cluster:
 class Render:
     """Turns steps into events, tracking serials and states."""
 
-    def __init__(self, cl):
+    def __init__(self, cl, v2=False):
         self.cl = cl
+        self.v2 = v2     # newer fields: svc begin/result, trust-delete
         self.t = 0
         self.out = []
         self.next_serial = 0x71b300
@@ -168,13 +169,29 @@ class Render:
             state = opts.get("state",
                              "STOPPED" if action == "stop" else "STARTED")
             self.tick()
-            self.emit("cmd", node=n, line="utils service %s %s" % (action, svc))
+            begin = self.t
+            if not opts.get("nocmd"):
+                self.emit("cmd", node=n, line="utils service %s %s"
+                          % (action, svc))
             for sub in opts.get("during", []):
                 self.tick(20)
                 self.step(sub)
             self.tick(4000 if svc == "Cisco Tomcat" else 1200)
-            self.emit("svc", node=n, service=svc, action=action, state=state)
+            if self.v2:
+                result = opts.get("result", "ok" if state != "STARTING"
+                                  else "stuck")
+                self.emit("svc", node=n, service=svc, action=action,
+                          state=state, begin=begin, result=result)
+            else:
+                self.emit("svc", node=n, service=svc, action=action,
+                          state=state)
             cl.svc[n][svc] = state
+            if "settle" in opts:
+                # a STARTING that settles on its own later (svc-state)
+                self.tick(opts["settle"])
+                self.emit("svc-state", node=n, service=svc, state="STARTED",
+                          **{"from": "STARTING", "cause": "settle"})
+                state = cl.svc[n][svc] = "STARTED"
             served = {"Cisco Tomcat": "tomcat", "Cisco SIP Proxy": "cup",
                       "Cisco XCP Router": "cup-xmpp",
                       "Cisco XCP XMPP Federation Connection Manager":
@@ -192,9 +209,23 @@ class Render:
             wide = s[4] if len(s) > 4 else True
             self.tick()
             self.emit("cmd", node=n, line="set cert delete %s %s" % (u, f))
+            opts = s[5] if len(s) > 5 else {}
             self.tick(800)
-            self.emit("trust-delete", node=n, unit=u, file=f,
-                      cluster_wide=wide)
+            reached = [m for m in (cl.nodes if wide else [n])
+                       if m == n or f in cl.trust[m].get(u, [])]
+            if self.v2:
+                base = f[:-4] if f.endswith(".pem") else f
+                cn, _, serial = base.rpartition("_")
+                if not cn:
+                    cn, serial = base, ""
+                self.emit("trust-delete", node=n, unit=u, file=f,
+                          cluster_wide=wide, nodes=len(reached),
+                          reached=opts.get("reached", reached),
+                          serial=opts.get("serial", serial),
+                          cn=opts.get("cn", cn))
+            else:
+                self.emit("trust-delete", node=n, unit=u, file=f,
+                          cluster_wide=wide)
             for m in (cl.nodes if wide else [n]):
                 if f in cl.trust[m].get(u, []):
                     cl.trust[m][u].remove(f)
@@ -215,8 +246,8 @@ class Render:
             raise ValueError(kind)
 
 
-def render(cl, steps):
-    r = Render(cl)
+def render(cl, steps, v2=False):
+    r = Render(cl, v2)
     r.opening()
     for s in steps:
         r.step(s)
@@ -630,6 +661,83 @@ def c_state_mismatch_serial():
                        ("regen", "IMPSUB1", "ipsec", "badc0de"))
 
 
+# ------------------------------------------------ newer event fields (v2)
+# Logs with svc begin/result, svc-state, trust-delete reached/serial/cn and
+# action-error (docs/events.md); the cases above keep the older form.
+def c_v2_clean_regen():
+    cl = Cluster()
+    return cl, full_regen(cl), {"v2": True}
+
+
+def c_v2_clean_prune():
+    cl = Cluster()
+    return cl, prune(cl), {"v2": True}
+
+
+def c_v2_ha_enabled_begin():
+    # No command lines: only 'begin' shows that HA was still on when the
+    # first restart began (it went off while the restart ran).
+    cl = Cluster()
+    st = drop(full_regen(cl), "ha", "DefaultCUPSubcluster", False)
+    i = find(st, "svc", "IMPPUB", "Cisco SIP Proxy")
+    st[i] = st[i] + ({"nocmd": True,
+                      "during": [("ha", "DefaultCUPSubcluster", False)]},)
+    return cl, st, {"v2": True}
+
+
+def c_v2_clean_settle():
+    # A restart returns at STARTING and the service settles later.
+    cl = Cluster()
+    s = ("svc", "IMPSUB2", "Cisco Tomcat")
+    st = replace(full_regen(cl), s, s + ("restart", {
+        "state": "STARTING", "result": "settling", "settle": 900}))
+    return cl, st, {"v2": True}
+
+
+def c_v2_left_stopped_no_settle():
+    cl = Cluster()
+    s = ("svc", "IMPSUB2", "Cisco Tomcat")
+    st = replace(full_regen(cl), s, s + ("restart", {
+        "state": "STARTING", "result": "settling"}))
+    return cl, st, {"v2": True}
+
+
+def c_v2_delete_pub_ipsec_serial():
+    # The file name carries no serial; the event's serial is the publisher's
+    # current ipsec.
+    cl = Cluster(trust={("IMPSUB2", "ipsec-trust"): ["drs-peer.pem"]})
+    cur = cl.units["CUCMPUB"]["ipsec"]["serial"]
+    st = prune(cl, PRUNE + [("IMPSUB2", "ipsec-trust", "drs-peer.pem", False,
+                             {"serial": cur, "cn": "CUCMPUB"})])
+    return cl, st, {"v2": True}
+
+
+def c_v2_delete_identity_refused():
+    cl = Cluster()
+    st = prune(cl)
+    i = find(st, "delete")
+    st.insert(i, ("raw", {"ev": "action-error", "node": "IMPSUB1",
+                          "action": "trust-delete", "unit": "cup",
+                          "file": "cup.pem", "result": "refused",
+                          "reason": "not a trust unit"}))
+    st.insert(i, ("raw", {"ev": "cmd", "node": "IMPSUB1",
+                          "line": "set cert delete cup cup.pem"}))
+    return cl, st, {"v2": True}
+
+
+def c_v2_restart_missing_reached():
+    # A per-node delete whose event says it reached IMPSUB1 too: IMPSUB1's
+    # cup-trust users must restart, and only IMPPUB's do.
+    cl = Cluster()
+    d = [("IMPPUB", "cup-trust", "old-ca.pem", False,
+          {"reached": ["IMPPUB", "IMPSUB1"]})]
+    stops, dels, _, starts = prune_parts(cl, d)
+    restarts = restart_steps(cl, ["cup"], nodes=["IMPPUB"])
+    st = [("session",)] + with_ha(cl, stops + dels + restarts + starts) + \
+        [("bye",)]
+    return cl, st, {"v2": True}
+
+
 CASES = {name[2:].replace("_", "-"): fn for name, fn in sorted(
     globals().items()) if name.startswith("c_")}
 
@@ -640,8 +748,8 @@ def main(argv):
         return 2
     os.makedirs(argv[0], exist_ok=True)
     for name, fn in CASES.items():
-        cl, steps = fn()
-        events = render(cl, steps)
+        cl, steps, *opt = fn()
+        events = render(cl, steps, **(opt[0] if opt else {}))
         with open(os.path.join(argv[0], name + ".jsonl"), "w") as f:
             for e in events:
                 f.write(json.dumps(e, separators=(",", ":")) + "\n")

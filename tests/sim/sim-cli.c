@@ -331,6 +331,22 @@ struct cli_cmd {
 	void (*exec)(struct cli *c, char **argv, int argc);
 };
 
+/* An action the node refused, the user declined, or that failed without
+ * changing anything (docs/events.md, action-error). */
+static void
+cli_action_error(struct cli *c, const char *action, const char *key,
+    const char *arg, const char *file, const char *result,
+    const char *reason)
+{
+	json_t *o = json_pack("{s:s,s:s,s:o,s:s,s:s}", "node", c->n->name,
+	    "action", action, key, events_str(arg), "result", result,
+	    "reason", reason);
+
+	if (file != NULL)
+		json_object_set_new(o, "file", events_str(file));
+	events_emit("action-error", o);
+}
+
 static void
 cli_show_cluster(struct cli *c, char **argv, int argc)
 {
@@ -505,6 +521,8 @@ cli_regen(struct cli *c, char **argv, int argc)
 	pthread_mutex_unlock(&c->cl->lock);
 	if (u == NULL) {
 		cli_say(c, "Invalid unit name: %s\n" CLI_FAIL, argv[0]);
+		cli_action_error(c, "regen", "unit", argv[0], NULL, "refused",
+		    "unknown unit");
 		return;
 	}
 	if (c->n->cli.regen_confirm) {
@@ -520,14 +538,19 @@ cli_regen(struct cli *c, char **argv, int argc)
 		if (cli_ask(c, "Proceed with regeneration (yes|no)? ", ans,
 		    sizeof ans) != 0)
 			return;
-		if (!cli_yes(ans))
+		if (!cli_yes(ans)) {
+			cli_action_error(c, "regen", "unit", name, NULL,
+			    "declined", "not confirmed");
 			return;
+		}
 	}
 	cli_text(c, "\n");
 	sim_sleep_ms(c->cl->regen_ms);
 	if (fault_take(c->cl, c->n, FAULT_REGEN_FAIL, NULL, 0, name, 0, &f)) {
 		cli_say(c, "Error while regenerating the %s certificate: the "
 		    "keystore could not be updated\n" CLI_FAIL, name);
+		cli_action_error(c, "regen", "unit", name, NULL, "failed",
+		    "regen-fail fault");
 		return;
 	}
 	pthread_mutex_lock(&c->cl->lock);
@@ -535,6 +558,8 @@ cli_regen(struct cli *c, char **argv, int argc)
 	pthread_mutex_unlock(&c->cl->lock);
 	if (r != 0) {
 		cli_text(c, CLI_FAIL);
+		cli_action_error(c, "regen", "unit", name, NULL, "failed",
+		    "cannot make the certificate");
 		return;
 	}
 	if (c->n->major < 12)
@@ -559,6 +584,8 @@ cli_delete(struct cli *c, char **argv, int argc)
 
 	if (l < 7 || strcasecmp(unit + l - 6, "-trust") != 0) {
 		cli_text(c, CLI_FAIL);
+		cli_action_error(c, "trust-delete", "unit", unit, file,
+		    "refused", "not a trust unit");
 		return;
 	}
 	pthread_mutex_lock(&c->cl->lock);
@@ -567,21 +594,30 @@ cli_delete(struct cli *c, char **argv, int argc)
 	if (!found) {
 		cli_say(c, "Certificate not found: %s/%s\n" CLI_FAIL, unit,
 		    file);
+		cli_action_error(c, "trust-delete", "unit", unit, file,
+		    "refused", "not found");
 		return;
 	}
 	cli_text(c, "Warning: deleting a trust certificate may stop services "
 	    "that use it.\n");
 	snprintf(q, sizeof q, "Are you sure you want to delete %s/%s "
 	    "(yes|no)? ", unit, file);
-	if (cli_ask(c, q, ans, sizeof ans) != 0 || !cli_yes(ans))
+	if (cli_ask(c, q, ans, sizeof ans) != 0)
 		return;
+	if (!cli_yes(ans)) {
+		cli_action_error(c, "trust-delete", "unit", unit, file,
+		    "declined", "not confirmed");
+		return;
+	}
 	pthread_mutex_lock(&c->cl->lock);
 	r = state_trust_delete(c->cl, c->n, unit, file);
 	pthread_mutex_unlock(&c->cl->lock);
-	if (r != 0)
+	if (r != 0) {
 		cli_say(c, "Certificate not found: %s/%s\n" CLI_FAIL, unit,
 		    file);
-	else
+		cli_action_error(c, "trust-delete", "unit", unit, file,
+		    "refused", "not found");
+	} else
 		cli_say(c, "Successfully deleted certificate %s/%s.\n", unit,
 		    file);
 }
@@ -628,19 +664,25 @@ cli_svc_list(struct cli *c, char **argv, int argc)
 	buf_clear(&b);
 }
 
+/* An action on a service finished: what it left, when it began, and how
+ * it went (ok, failed, stuck in STARTING, settling later on its own). */
 static void
-cli_svc_event(struct cli *c, const char *svc, const char *action, int state)
+cli_svc_event(struct cli *c, const char *svc, const char *action, int state,
+    int64_t begin, const char *result)
 {
-	events_emit("svc", json_pack("{s:s,s:s,s:s,s:s}", "node", c->n->name,
-	    "service", svc, "action", action, "state",
-	    sim_svc_state_name(state)));
+	events_emit("svc", json_pack("{s:s,s:s,s:s,s:s,s:I,s:s}", "node",
+	    c->n->name, "service", svc, "action", action, "state",
+	    sim_svc_state_name(state), "begin", (json_int_t)begin, "result",
+	    result));
 }
+
 
 /* Change a service's state under the lock. */
 static void
 cli_svc_set(struct cli *c, struct sim_svc *s, int state)
 {
 	pthread_mutex_lock(&c->cl->lock);
+	s->settle_at = 0;       /* an action overrides a pending settle */
 	state_svc_set(c->cl, c->n, s, state);
 	pthread_mutex_unlock(&c->cl->lock);
 }
@@ -652,11 +694,12 @@ cli_svc_action(struct cli *c, char **argv, int argc, const char *action)
 	struct sim_svc *s;
 	struct buf nm;
 	char name[SIM_NAME];
-	int i, state, ha, stop_ms, start_ms, stuck = 0, fail = 0;
+	int i, state, ha, stop_ms, start_ms, stuck = 0, fail = 0, settle_ms;
 	int restart = strcmp(action, "restart") == 0;
 	int stop = strcmp(action, "stop") == 0;
+	int64_t begin = events_t();
 
-	buf_init(&nm, 512);
+	buf_init(&nm, CLI_LINE_MAX + 1);    /* the words of one line fit */
 	for (i = 0; i < argc; i++)
 		buf_addf(&nm, "%s%s", i ? " " : "", argv[i]);
 	pthread_mutex_lock(&c->cl->lock);
@@ -672,6 +715,8 @@ cli_svc_action(struct cli *c, char **argv, int argc, const char *action)
 	if (s == NULL) {
 		cli_say(c, "Invalid service name: %s\n" CLI_FAIL,
 		    buf_str(&nm));
+		cli_action_error(c, action, "service", buf_str(&nm), NULL,
+		    "refused", "unknown service");
 		buf_clear(&nm);
 		return;
 	}
@@ -688,6 +733,8 @@ cli_svc_action(struct cli *c, char **argv, int argc, const char *action)
 	cli_text(c, "Service Manager is running\n");
 	if (state == SVC_NOTACTIVATED) {
 		cli_say(c, "%s[NOTACTIVATED]\n" CLI_FAIL, name);
+		cli_action_error(c, action, "service", name, NULL, "refused",
+		    "not activated");
 		return;
 	}
 	if (restart || stop) {
@@ -705,12 +752,12 @@ cli_svc_action(struct cli *c, char **argv, int argc, const char *action)
 		}
 		if (stop) {
 			cli_say(c, "%s[STOPPED]\n", name);
-			cli_svc_event(c, name, action, SVC_STOPPED);
+			cli_svc_event(c, name, action, SVC_STOPPED, begin, "ok");
 			return;
 		}
 	} else if (state == SVC_STARTED) {
 		cli_say(c, "%s[STARTED]\n", name);
-		cli_svc_event(c, name, action, SVC_STARTED);
+		cli_svc_event(c, name, action, SVC_STARTED, begin, "ok");
 		return;
 	}
 	/* Start: with HA on (TechNote 217304) or after a stop under HA the
@@ -733,18 +780,29 @@ cli_svc_action(struct cli *c, char **argv, int argc, const char *action)
 	cli_say(c, "%s[STARTING]\n", name);
 	sim_sleep_ms(start_ms - start_ms / 2);
 	if (stuck) {
-		cli_svc_event(c, name, action, SVC_STARTING);
+		cli_svc_event(c, name, action, SVC_STARTING, begin, "stuck");
 		return;
 	}
 	if (fail) {
 		cli_svc_set(c, s, SVC_STOPPED);
 		cli_say(c, "%s[STOPPED]\n" CLI_FAIL, name);
-		cli_svc_event(c, name, action, SVC_STOPPED);
+		cli_svc_event(c, name, action, SVC_STOPPED, begin, "failed");
+		return;
+	}
+	/* cli.start_settle: back at the prompt after [STARTING]; the
+	 * service reaches STARTED later on its own (state_settle). */
+	settle_ms = sim_scale(c->cl, c->n->cli.start_settle);
+	if (c->n->cli.start_settle > 0) {
+		pthread_mutex_lock(&c->cl->lock);
+		s->settle_at = sim_now_ms() + settle_ms;
+		pthread_mutex_unlock(&c->cl->lock);
+		cli_svc_event(c, name, action, SVC_STARTING, begin,
+		    "settling");
 		return;
 	}
 	cli_svc_set(c, s, SVC_STARTED);
 	cli_say(c, "%s[STARTED]\n", name);
-	cli_svc_event(c, name, action, SVC_STARTED);
+	cli_svc_event(c, name, action, SVC_STARTED, begin, "ok");
 }
 
 static void

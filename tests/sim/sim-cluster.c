@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <libconfig.h>
 #include <stdarg.h>
@@ -195,7 +196,8 @@ sim_scale(const struct sim_cluster *cl, double seconds)
 {
 	double ms = seconds * cl->time_factor * 1000.0 + 0.5;
 
-	return ms < 0 ? 0 : ms > 3600000.0 ? 3600000 : (int)ms;
+	/* !(ms >= 0): NaN too (an infinite delay times a factor of 0). */
+	return !(ms >= 0) ? 0 : ms > 3600000.0 ? 3600000 : (int)ms;
 }
 
 /* ------------------------------------------------------------ tables */
@@ -419,7 +421,7 @@ sim_faults_free(struct sim_fault *f, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; f != NULL && i < n; i++)
 		if (f[i].has_rx)
 			regfree(&f[i].rx);
 	free(f);
@@ -478,7 +480,7 @@ sim_faults_load(const char *path, struct sim_fault **out, size_t *n)
 
 static const char *const cli_keys[] = { "prompt_after_newline",
 	"drop_fast_input_ms", "rows", "ansi", "pager", "regen_confirm",
-	"exec", "hardware", "cert_dump", "ha_form", NULL };
+	"exec", "hardware", "cert_dump", "ha_form", "start_settle", NULL };
 
 static void
 cli_opts_parse(struct lctx *c, const config_setting_t *g,
@@ -495,6 +497,9 @@ cli_opts_parse(struct lctx *c, const config_setting_t *g,
 	lctx_bool(c, g, "ansi", &o->ansi);
 	lctx_bool(c, g, "pager", &o->pager);
 	lctx_bool(c, g, "regen_confirm", &o->regen_confirm);
+	if (lctx_num(c, g, "start_settle", &o->start_settle) &&
+	    !(o->start_settle >= 0 && o->start_settle <= 3600))
+		lctx_err(c, g, "'start_settle' is from 0 to 3600 seconds");
 	if (lctx_str(c, g, "exec", tmp, sizeof tmp)) {
 		if (strcmp(tmp, "hang") == 0)
 			o->exec_hang = 1;
@@ -691,9 +696,14 @@ units_build(struct lctx *c, struct sim_node *n, const config_setting_t *g)
 		for (i = 0; i < len; i++) {
 			config_setting_t *m = config_setting_get_elem(val,
 			    (unsigned)i);
-			struct sim_unit *x = sim_node_unit(n,
-			    config_setting_name(m));
+			struct sim_unit *x;
 
+			if (config_setting_name(m) == NULL) {
+				lctx_err(c, m, "validity is a group "
+				    "{ unit = days; }");
+				break;
+			}
+			x = sim_node_unit(n, config_setting_name(m));
 			if (x == NULL) {
 				lctx_err(c, m, "no unit '%s' on %s",
 				    config_setting_name(m), n->name);
@@ -886,6 +896,10 @@ sim_cluster_load(struct sim_cluster *cl, const char *path)
 		goto out;
 	}
 	n = config_setting_length(nodes);
+	if (n > SIM_MAX_NODES) {
+		lctx_err(&c, nodes, "at most %d nodes", SIM_MAX_NODES);
+		goto out;
+	}
 	if ((cl->nodes = calloc((size_t)n, sizeof *cl->nodes)) == NULL) {
 		r = ERR_NOMEM;
 		goto out;
@@ -893,8 +907,7 @@ sim_cluster_load(struct sim_cluster *cl, const char *path)
 	for (j = 0; j < n; j++) {
 		struct sim_node *x = &cl->nodes[cl->nnodes];
 		char tmp[32] = "";
-		unsigned a, b, cc, dd;
-		char extra;
+		struct in_addr in;
 
 		g = config_setting_get_elem(nodes, (unsigned)j);
 		if (!config_setting_is_group(g)) {
@@ -928,10 +941,10 @@ sim_cluster_load(struct sim_cluster *cl, const char *path)
 			snprintf(x->fqdn + k, sizeof x->fqdn - k, ".%s",
 			    domain);
 		}
+		/* inet_pton: what main_listen() will bind, no other form. */
 		if (!lctx_str(&c, g, "ip", x->ip, sizeof x->ip) ||
-		    sscanf(x->ip, "%u.%u.%u.%u%c", &a, &b, &cc, &dd,
-		    &extra) != 4 || a != 127 || b > 255 || cc > 255 ||
-		    dd > 255)
+		    inet_pton(AF_INET, x->ip, &in) != 1 ||
+		    (ntohl(in.s_addr) >> 24) != 127)
 			lctx_err(&c, g, "node %s needs an ip on 127.0.0.0/8",
 			    x->name);
 		ports_parse(&c, config_setting_get_member(g, "ports"), x);
@@ -1099,6 +1112,8 @@ out:
 	free(proto.authorized_keys);
 	free(dov);
 	config_destroy(&cfg);
+	if (r != 0)
+		sim_cluster_free(cl);   /* outputs only on success */
 	return r;
 }
 

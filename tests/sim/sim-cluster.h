@@ -12,10 +12,12 @@
 #include <pthread.h>
 #include <regex.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define SIM_NAME 64
 #define SIM_MAX_UNITS 12
 #define SIM_MAX_SVCS 40
+#define SIM_MAX_NODES 256   /* a loopback /24; 5 listeners each */
 
 enum sim_product { SIM_CUCM, SIM_IMP };
 
@@ -49,6 +51,8 @@ struct sim_svc {
 	int stop_ms;        /* scaled delays */
 	int start_ms;
 	int ha_taint;       /* stopped while HA was on: the next start sticks */
+	int64_t settle_at;  /* monotonic ms when STARTING becomes STARTED on
+	                     * its own (cli.start_settle); 0 none */
 };
 
 /* An identity certificate unit of a node. */
@@ -83,6 +87,8 @@ struct sim_cli_opts {
 	char hardware[16];  /* "vmware", "spaces", "warning", "none" */
 	char cert_dump[8];  /* "java" or "openssl" */
 	char ha_form[4];    /* "A", "B" or "" (by version) */
+	double start_settle;    /* simulated s; > 0: start returns at
+	                         * [STARTING], STARTED comes later */
 };
 
 struct sim_node {
@@ -188,7 +194,8 @@ struct sim_cluster {
 };
 
 /* Load and check a cluster file; 0, or ERR_CONFIG after printing every
- * problem as FILE:LINE: message on stderr. */
+ * problem as FILE:LINE: message on stderr (cl is then freed: nothing to
+ * release). */
 int sim_cluster_load(struct sim_cluster *cl, const char *path);
 void sim_cluster_free(struct sim_cluster *cl);
 

@@ -65,6 +65,17 @@ events_close(void)
 	pthread_mutex_unlock(&events_lock);
 }
 
+int64_t
+events_t(void)
+{
+	int64_t t;
+
+	pthread_mutex_lock(&events_lock);
+	t = events_offset + sim_now_ms() - events_base;
+	pthread_mutex_unlock(&events_lock);
+	return t;
+}
+
 json_t *
 events_str(const char *s)
 {

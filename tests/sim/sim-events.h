@@ -14,6 +14,8 @@ void events_close(void);
 /* Write one event of kind ev with the members of fields (stolen; may be
  * NULL).  Never fails the caller: a write error is reported once. */
 void events_emit(const char *ev, json_t *fields);
+/* The t an event written now would have (for "begin" fields). */
+int64_t events_t(void);
 /* A JSON string for arbitrary bytes (invalid UTF-8 is escaped). */
 json_t *events_str(const char *s);
 

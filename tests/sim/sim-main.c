@@ -38,6 +38,7 @@
 
 #define MAIN_MAX_CONNS 1024
 #define MAIN_STOP_WAIT_MS 5000
+#define MAIN_TICK_MS 50
 
 enum { KIND_SSH = -1 };     /* else an enum sim_port */
 
@@ -57,10 +58,26 @@ struct job {
 	int slot;
 };
 
-/* The open connections, so that shutdown can wake their threads. */
+/*
+ * The open connections, so that shutdown can wake their threads, and the
+ * threads that serve them.  Threads are joinable: the main thread joins
+ * each one after it said it is done (main_reap), and at exit before it
+ * frees what the threads used.  A detached thread may still be running
+ * its thread-exit handlers (OpenSSL's per-thread state: error queue,
+ * DRBGs) while the process exits and OPENSSL_cleanup() deletes their
+ * keys; that state then leaks (LeakSanitizer saw it under load).
+ */
+struct conn {
+	int used;
+	int fd;             /* -1 once the thread no longer uses it */
+	int done;           /* the thread is finishing: join it */
+	int has_thread;
+	pthread_t tid;
+};
+
 static pthread_mutex_t main_conns_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t main_conns_cond = PTHREAD_COND_INITIALIZER;
-static int main_conns[MAIN_MAX_CONNS];
+static struct conn main_conns[MAIN_MAX_CONNS];
 static int main_nactive;
 
 static void
@@ -72,15 +89,37 @@ main_usage(FILE *fp)
 	    "SIGHUP re-reads DIR/faults.conf; SIGTERM stops.\n", fp);
 }
 
-static int
-main_conn_add(int fd)
+/* Join the threads that are done and free their slots (main thread). */
+static void
+main_reap(void)
 {
 	int i;
 
 	pthread_mutex_lock(&main_conns_lock);
 	for (i = 0; i < MAIN_MAX_CONNS; i++)
-		if (main_conns[i] < 0) {
-			main_conns[i] = fd;
+		if (main_conns[i].used && main_conns[i].done) {
+			/* After main_conn_done() the thread only returns
+			 * (and runs its thread-exit handlers): quick. */
+			if (main_conns[i].has_thread)
+				pthread_join(main_conns[i].tid, NULL);
+			memset(&main_conns[i], 0, sizeof main_conns[i]);
+			main_conns[i].fd = -1;
+		}
+	pthread_mutex_unlock(&main_conns_lock);
+}
+
+static int
+main_conn_add(int fd)
+{
+	int i;
+
+	main_reap();
+	pthread_mutex_lock(&main_conns_lock);
+	for (i = 0; i < MAIN_MAX_CONNS; i++)
+		if (!main_conns[i].used) {
+			memset(&main_conns[i], 0, sizeof main_conns[i]);
+			main_conns[i].used = 1;
+			main_conns[i].fd = fd;
 			main_nactive++;
 			break;
 		}
@@ -92,14 +131,17 @@ static void
 main_conn_forget(int slot)
 {
 	pthread_mutex_lock(&main_conns_lock);
-	main_conns[slot] = -1;
+	main_conns[slot].fd = -1;
 	pthread_mutex_unlock(&main_conns_lock);
 }
 
+/* The connection's thread is about to return (or never started). */
 static void
-main_conn_done(void)
+main_conn_done(int slot)
 {
 	pthread_mutex_lock(&main_conns_lock);
+	main_conns[slot].fd = -1;
+	main_conns[slot].done = 1;
 	main_nactive--;
 	pthread_cond_broadcast(&main_conns_cond);
 	pthread_mutex_unlock(&main_conns_lock);
@@ -109,18 +151,19 @@ static void *
 main_job(void *arg)
 {
 	struct job *j = arg;
+	int slot = j->slot;
 
 	if (j->kind == KIND_SSH) {
 		sshd_run(j->cl, j->node, j->session);
-		main_conn_forget(j->slot);
+		main_conn_forget(slot);
 		ssh_disconnect(j->session);
 		ssh_free(j->session);
 	} else {
 		tls_run(j->cl, j->node, j->kind, j->fd);
-		main_conn_forget(j->slot);
+		main_conn_forget(slot);
 	}
 	free(j);
-	main_conn_done();
+	main_conn_done(slot);
 	return NULL;
 }
 
@@ -152,10 +195,9 @@ main_accept(struct sim_cluster *cl, struct listener *l)
 	struct sockaddr_in peer;
 	socklen_t plen = sizeof peer;
 	char addr[64];
-	pthread_attr_t attr;
 	pthread_t tid;
 	struct job *j;
-	int fd;
+	int fd, slot;
 
 	fd = accept4(l->fd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
 	if (fd < 0)
@@ -179,24 +221,29 @@ main_accept(struct sim_cluster *cl, struct listener *l)
 		events_emit("connect", json_pack("{s:s,s:s,s:i}", "node",
 		    l->node->name, "peer", addr, "port", l->port));
 		if ((j->session = sshd_accept(cl, l->node, fd)) == NULL) {
-			main_conn_forget(j->slot);
+			slot = j->slot;
 			free(j);
-			main_conn_done();
+			main_conn_done(slot);
 			return;
 		}
 	}
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&tid, &attr, main_job, j) != 0) {
-		main_conn_forget(j->slot);
+	slot = j->slot;
+	/* The slot holds the tid before main_reap() can look at it: only
+	 * this thread reaps. */
+	if (pthread_create(&tid, NULL, main_job, j) != 0) {
+		main_conn_forget(slot);
 		if (j->session != NULL)
 			ssh_free(j->session);
 		else
 			close(fd);
 		free(j);
-		main_conn_done();
+		main_conn_done(slot);
+		return;
 	}
-	pthread_attr_destroy(&attr);
+	pthread_mutex_lock(&main_conns_lock);
+	main_conns[slot].tid = tid;
+	main_conns[slot].has_thread = 1;
+	pthread_mutex_unlock(&main_conns_lock);
 }
 
 static int
@@ -257,8 +304,8 @@ main_stop_conns(void)
 
 	pthread_mutex_lock(&main_conns_lock);
 	for (i = 0; i < MAIN_MAX_CONNS; i++)
-		if (main_conns[i] >= 0)
-			shutdown(main_conns[i], SHUT_RDWR);
+		if (main_conns[i].used && main_conns[i].fd >= 0)
+			shutdown(main_conns[i].fd, SHUT_RDWR);
 	while (main_nactive > 0 && sim_now_ms() < until) {
 		struct timespec ts;
 
@@ -271,6 +318,9 @@ main_stop_conns(void)
 		pthread_cond_timedwait(&main_conns_cond, &main_conns_lock, &ts);
 	}
 	pthread_mutex_unlock(&main_conns_lock);
+	/* Every thread that said it is done has returned: nothing of
+	 * theirs runs while main frees the cluster and OpenSSL cleans up. */
+	main_reap();
 }
 
 int
@@ -282,7 +332,8 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct sim_cluster cl;
+	/* Static: threads still running at exit keep it reachable. */
+	static struct sim_cluster cl;
 	struct listener *ls = NULL;
 	struct pollfd *pfd = NULL;
 	const char *cluster = NULL, *state = NULL;
@@ -304,7 +355,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	for (i = 0; i < MAIN_MAX_CONNS; i++)
-		main_conns[i] = -1;
+		main_conns[i].fd = -1;
 	if (sim_mkdirs(state, 0755) != 0 || (abs = realpath(state, NULL)) ==
 	    NULL) {
 		fprintf(stderr, "vos-sim: cannot create %s: %s\n", state,
@@ -411,11 +462,14 @@ main(int argc, char **argv)
 	pfd[nls].fd = sfd;
 	pfd[nls].events = POLLIN;
 	while (!sim_stop) {
-		if (poll(pfd, nls + 1, -1) < 0) {
+		/* A tick for services that settle on their own. */
+		if (poll(pfd, nls + 1, MAIN_TICK_MS) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		state_settle(&cl);
+		main_reap();
 		if (pfd[nls].revents & POLLIN) {
 			struct signalfd_siginfo si;
 

@@ -93,10 +93,13 @@ eof
 S
 sim_pty "$tmp/s" "$tmp/log" CUCMPUB $P &
 ptypid=$!
-n=50
+# Wait for the login (up to 30 s: ssh under ASan on a loaded machine can
+# take more than 5), then for the banner to be under way.
+n=300
 while [ $n -gt 0 ] && ! grep -q '"node":"CUCMPUB","method":"password","user":"admin","result":"ok"' "$SIM_STATE/events.jsonl"; do
 	sleep 0.1; n=$((n - 1))
 done
+[ $n -gt 0 ]; ok $? "the session to CUCMPUB logged in before SIGTERM"
 sleep 0.3
 pid=$SIM_PID
 start=$(date +%s)

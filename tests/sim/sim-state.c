@@ -774,13 +774,20 @@ state_trust_delete(struct sim_cluster *cl, struct sim_node *n,
     const char *unit, const char *file)
 {
 	int wide = n->major >= 11, found = 0;
-	char canon[40];
+	char canon[40], serial[80] = "", cn[256] = "";
+	json_t *reached = json_array();
+	struct sim_trust *t;
 	size_t i, k;
 
-	if (state_trust_find(n, unit, file) == NULL)
+	if ((t = state_trust_find(n, unit, file)) == NULL) {
+		json_decref(reached);
 		return ERR_NOTFOUND;
-	snprintf(canon, sizeof canon, "%s", state_trust_find(n, unit,
-	    file)->unit);
+	}
+	snprintf(canon, sizeof canon, "%s", t->unit);
+	if (t->cert != NULL) {
+		cert_serial_hex(t->cert, serial, sizeof serial);
+		cert_cn(t->cert, cn, sizeof cn);
+	}
 	for (i = 0; i < cl->nnodes; i++) {
 		struct sim_node *x = &cl->nodes[i];
 
@@ -791,13 +798,42 @@ state_trust_delete(struct sim_cluster *cl, struct sim_node *n,
 			    strcmp(x->trust[k].file, file) == 0) {
 				state_trust_remove(x, k);
 				found++;
+				json_array_append_new(reached,
+				    json_string(x->name));
 				break;
 			}
 	}
-	events_emit("trust-delete", json_pack("{s:s,s:s,s:s,s:b,s:i}", "node",
-	    n->name, "unit", canon, "file", file, "cluster_wide", wide,
-	    "nodes", found));
+	events_emit("trust-delete", json_pack("{s:s,s:s,s:o,s:b,s:i,s:o,s:s,"
+	    "s:o}", "node", n->name, "unit", canon, "file", events_str(file),
+	    "cluster_wide", wide, "nodes", found, "reached", reached,
+	    "serial", serial, "cn", events_str(cn)));
 	return 0;
+}
+
+void
+state_settle(struct sim_cluster *cl)
+{
+	int64_t now = sim_now_ms();
+	size_t i, k;
+
+	pthread_mutex_lock(&cl->lock);
+	for (i = 0; i < cl->nnodes; i++)
+		for (k = 0; k < cl->nodes[i].nsvcs; k++) {
+			struct sim_node *n = &cl->nodes[i];
+			struct sim_svc *s = &n->svcs[k];
+
+			if (s->settle_at == 0 || now < s->settle_at)
+				continue;
+			s->settle_at = 0;
+			if (s->state != SVC_STARTING)
+				continue;
+			state_svc_set(cl, n, s, SVC_STARTED);
+			events_emit("svc-state", json_pack("{s:s,s:s,s:s,s:s,"
+			    "s:s}", "node", n->name, "service", s->name,
+			    "from", "STARTING", "state", "STARTED", "cause",
+			    "settle"));
+		}
+	pthread_mutex_unlock(&cl->lock);
 }
 
 int

@@ -40,6 +40,9 @@ void state_trust_sort(struct sim_node *n);
 int state_ha(const struct sim_cluster *cl, const struct sim_node *n);
 /* Set HA of a group and persist it. */
 void state_ha_set(struct sim_cluster *cl, struct sim_group *g, int on);
+/* Services whose STARTING settles to STARTED by now (cli.start_settle):
+ * set them, emit svc-state.  Takes cl->lock itself. */
+void state_settle(struct sim_cluster *cl);
 /* The unit a TLS port serves. */
 struct sim_unit *state_port_unit(struct sim_node *n, int port);
 /* The service whose state decides if a port answers. */

@@ -812,6 +812,44 @@ test_regen(void)
 	outcome_clear(&o);
 }
 
+/* certregen cli: a question is declined ("no" typed) and the run fails
+ * with the CLI back at its prompt; a hostile line is refused by
+ * dialog_check() before anything is typed. */
+static void
+test_command(void)
+{
+	const struct dialog *d = dialog_get(ds, "command");
+	struct dialog_param q[] = { P("line", "set cert regen tomcat") };
+	struct dialog_param bad[] = { P("line", "show version\x1b[2J") };
+	struct dialog_param nl[] = { P("line", "show version\nexit") };
+	const struct seg ask[] = {
+		{ REGEN_WARN "Proceed with regeneration (yes|no)? ", 0,
+		    "set cert regen tomcat\n" },
+		{ "no\r\nadmin:", 0, "no\n" },
+		{ NULL, 0, NULL } };
+	struct outcome o;
+	char why[512];
+
+	check_run("command: a question is declined", "command", q, 1, NULL,
+	    ask, ERR_CLI, "set cert regen tomcat\nno\n", NULL, NULL);
+	run_with("command", q, 1, NULL, 0, ask, &o);
+	ok(strstr(o.why, "asks a question") != NULL,
+	    "command: why says the command asks a question");
+	ok(o.now < 1000, "command: no wait for the idle timeout (%lld ms)",
+	    (long long)o.now);
+	outcome_clear(&o);
+	is_int(dialog_check(d, q, 1, why, sizeof why), 0,
+	    "dialog_check: a printable line passes");
+	is_int(dialog_check(d, bad, 1, why, sizeof why), ERR_INVAL,
+	    "dialog_check: an escape is refused");
+	ok(strstr(why, "\\x1b") != NULL || strstr(why, "\\e") != NULL,
+	    "dialog_check: the value is shown escaped (%s)", why);
+	is_int(dialog_check(d, nl, 1, why, sizeof why), ERR_INVAL,
+	    "dialog_check: a newline is refused");
+	is_int(dialog_check(NULL, nl, 1, why, sizeof why), ERR_NOTFOUND,
+	    "dialog_check: no dialog");
+}
+
 static void
 test_delete(void)
 {
@@ -1068,6 +1106,7 @@ main(void)
 	test_login();
 	test_simple();
 	test_regen();
+	test_command();
 	test_delete();
 	test_services();
 	test_injection();

@@ -307,6 +307,96 @@ test_normalise(void)
 	ok(same, "the same split across reads (chunks 1..9)");
 }
 
+/* A streamed capture: output far larger than the capture's ceiling goes
+ * to the flush callback in pieces, whole and in order, and the capture
+ * never holds more than its ceiling. */
+struct flushed {
+	struct buf all;
+	size_t calls, most;
+	int stop_after;   /* > 0: refuse the call after this many */
+};
+
+static int
+flush_cb(void *arg, const char *p, size_t n)
+{
+	struct flushed *fl = arg;
+
+	fl->calls++;
+	if (n > fl->most)
+		fl->most = n;
+	if (fl->stop_after > 0 && fl->calls > (size_t)fl->stop_after)
+		return -1;
+	return buf_add(&fl->all, p, n);
+}
+
+static void
+test_stream(void)
+{
+	struct expect_case c = { NULL, 7, EXPECT_ACT_RETURN, NULL };
+	struct expect_result r;
+	struct flushed fl;
+	struct buf cap, want;
+	struct fake f;
+	struct expect *e;
+	char line[64];
+	int i, k;
+
+	for (k = 0; k < 2; k++) {
+		buf_init(&want, 1 << 22);
+		for (i = 0; i < 20000; i++) {
+			snprintf(line, sizeof line, "Cisco Flood %05d[STARTED]\n",
+			    i);
+			buf_addstr(&want, line);
+		}
+		fake_init(&f, k == 0 ? 0 : -7, 1);
+		fake_add(&f, buf_str(&want), 0, NULL);
+		fake_add(&f, "admin:", 5, NULL);
+		e = fake_expect(&f, 0);
+		buf_init(&cap, 1000);
+		memset(&fl, 0, sizeof fl);
+		buf_init(&fl.all, 1 << 22);
+		expect_capture(e, &cap);
+		expect_capture_flush(e, flush_cb, &fl);
+		c.rx = rx_prompt;
+		is_int(expect_wait(e, &c, 1, 1000, 0, &r), 0, "stream %d: "
+		    "wait", k);
+		is_int(r.outcome, EXPECT_MATCHED, "stream %d: %zu bytes through "
+		    "a 1000-byte capture, prompt found", k, want.len);
+		buf_add(&fl.all, buf_str(&cap), cap.len);
+		ok(fl.all.len == want.len && memcmp(fl.all.data, want.data,
+		    want.len) == 0, "stream %d: flushed + left = the output, in "
+		    "order", k);
+		ok(fl.calls > 10 && cap.len <= 1000, "stream %d: flushed in "
+		    "%zu pieces, the capture stayed under its ceiling", k,
+		    fl.calls);
+		expect_free(e);
+		fake_clear(&f);
+		buf_clear(&cap);
+		buf_clear(&fl.all);
+		buf_clear(&want);
+	}
+
+	/* The callback refuses: the wait ends FULL (capture_full). */
+	fake_init(&f, 0, 1);
+	for (i = 0; i < 4; i++)
+		fake_add(&f, "0123456789\n", 5, NULL);
+	fake_add(&f, "admin:", 5, NULL);
+	e = fake_expect(&f, 0);
+	buf_init(&cap, 16);
+	memset(&fl, 0, sizeof fl);
+	fl.stop_after = 1;
+	buf_init(&fl.all, 4096);
+	expect_capture(e, &cap);
+	expect_capture_flush(e, flush_cb, &fl);
+	expect_wait(e, &c, 1, 1000, 0, &r);
+	is_int(r.outcome, EXPECT_FULL, "stream: a refusing sink ends FULL");
+	ok(r.capture_full, "stream: ... with capture_full");
+	expect_free(e);
+	fake_clear(&f);
+	buf_clear(&cap);
+	buf_clear(&fl.all);
+}
+
 static void
 test_bol(void)
 {
@@ -684,6 +774,7 @@ main(void)
 	test_redact();
 	test_hostile();
 	test_misc();
+	test_stream();
 	rx_free(rx_pager);
 	rx_free(rx_fail);
 	rx_free(rx_prompt);

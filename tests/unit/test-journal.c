@@ -108,6 +108,20 @@ main(void)
 	    NULL), 0, "a failed step");
 	is_int(journal_step_state(j, "restart:A:Cisco Tomcat"), JSTEP_FAILED,
 	    "failed");
+	is_str(journal_step_error(j, "restart:A:Cisco Tomcat"), "it timed out",
+	    "the failed step's error");
+	ok(journal_step_error(j, "regen:A:tomcat") == NULL,
+	    "a done step has no error");
+	/* Tried again (a rerun): a new begin keeps the error until it ends
+	 * ok, which clears it. */
+	is_int(journal_step_begin(j, "restart:A:Cisco Tomcat", NULL), 0,
+	    "the failed step begins again");
+	is_int(journal_step_end(j, "restart:A:Cisco Tomcat", 1, NULL, NULL), 0,
+	    "and ends ok");
+	ok(journal_step_error(j, "restart:A:Cisco Tomcat") == NULL,
+	    "its error is gone");
+	is_int(journal_step_end(j, "restart:A:Cisco Tomcat", 0, "again", NULL),
+	    0, "fails once more");
 	is_int(journal_end_run(j, "failed"), 0, "end the run");
 	ok(!journal_pending(j), "nothing pending after the end");
 	snprintf(p, sizeof p, "%s/runs/run1.jsonl", dir);

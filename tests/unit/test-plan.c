@@ -504,11 +504,95 @@ test_prune(void)
 	facts_clear(&f);
 }
 
+/* plan_resume: which steps of a journaled plan run again. */
+static void
+test_resume(void)
+{
+	struct facts f;
+	struct plan p;
+	struct plan_request rq = req(0);
+	unsigned char *done, *run;
+	char why[256];
+	time_t now = 1800000000;
+	size_t i, n;
+	int ok_all, del, rst, k;
+
+	demo_facts(&f, 14);
+	add_trust(&f.nodes[facts_node_index(&f, "IMPPUB")], "cup-xmpp-trust",
+	    "old_1.pem", 1, now - 86400, "1");
+	is_int(plan_prune(&f, &rq, now, &p, why, sizeof why), 0,
+	    "resume: a prune plan");
+	done = calloc(p.n, 1);
+	run = calloc(p.n, 1);
+	del = first_of(&p, STEP_DELETE);
+	rst = first_of(&p, STEP_RESTART);
+	ok(del >= 0 && rst >= 0, "resume: the plan deletes and restarts");
+
+	is_int((int)plan_resume(&p, done, run), (int)p.n,
+	    "nothing done: every step runs");
+
+	memset(done, 1, p.n);
+	is_int((int)plan_resume(&p, done, run), 0, "all done: nothing runs");
+
+	/* Killed in the restarts: HA off again, the monitors stay as
+	 * they are (no delete left), the restart runs. */
+	memset(done, 1, p.n);
+	done[rst] = 0;
+	plan_resume(&p, done, run);
+	ok_all = run[rst] && !run[del];
+	for (i = 0; i < p.n; i++) {
+		enum step_kind kd = p.steps[i].kind;
+
+		if ((kd == STEP_HA_OFF || kd == STEP_HA_ON) && !run[i])
+			ok_all = 0;
+		if ((kd == STEP_STOP || kd == STEP_START) && run[i])
+			ok_all = 0;
+	}
+	ok(ok_all, "restart left: HA brackets again, no stop or start again");
+
+	/* Killed before the delete: the monitors are stopped again and
+	 * started again after. */
+	memset(done, 1, p.n);
+	done[del] = 0;
+	plan_resume(&p, done, run);
+	ok_all = run[del] && !run[rst];
+	for (i = 0; i < p.n; i++) {
+		enum step_kind kd = p.steps[i].kind;
+
+		if ((kd == STEP_STOP || kd == STEP_START || kd == STEP_HA_OFF ||
+		    kd == STEP_HA_ON) && !run[i])
+			ok_all = 0;
+	}
+	ok(ok_all, "delete left: HA off, monitors stopped, started, HA on");
+
+	/* Only ha-on left (killed in it): nothing else is toggled. */
+	memset(done, 1, p.n);
+	done[last_of(&p, STEP_HA_ON)] = 0;
+	n = plan_resume(&p, done, run);
+	ok(n == 1 && run[last_of(&p, STEP_HA_ON)], "only ha-on left: only it runs");
+
+	/* plan_undo pairs a stop with its start, ha-off with ha-on. */
+	k = plan_undo(&p, (size_t)first_of(&p, STEP_STOP));
+	ok(k >= 0 && p.steps[k].kind == STEP_START &&
+	    p.steps[k].node == p.steps[first_of(&p, STEP_STOP)].node &&
+	    strcmp(p.steps[k].service,
+	    p.steps[first_of(&p, STEP_STOP)].service) == 0,
+	    "plan_undo: the start of the stopped service, same node");
+	is_int(plan_undo(&p, (size_t)first_of(&p, STEP_HA_OFF)),
+	    last_of(&p, STEP_HA_ON), "plan_undo: ha-off -> ha-on");
+	is_int(plan_undo(&p, (size_t)del), -1, "plan_undo: a delete has none");
+	free(done);
+	free(run);
+	plan_clear(&p);
+	facts_clear(&f);
+}
+
 int
 main(void)
 {
 	test_full();
 	test_variants();
 	test_prune();
+	test_resume();
 	return tap_done();
 }
