@@ -1,6 +1,6 @@
 /*
- * conf: the site file loader.  It reads the file itself (size cap, NUL and
- * @include checks), lets libconfig parse it, then walks a fixed schema:
+ * conf: the site file loader.  It reads the file (cfgfile.c: size cap, NUL
+ * and @include checks), lets libconfig parse it, then walks a fixed schema:
  * each group lists its keys, each key has a type and a range, and anything
  * else is reported with file:line (and a "did you mean" for typos).
  */
@@ -8,7 +8,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <libconfig.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cfgfile.h"
 #include "conf.h"
 #include "err.h"
 #include "esc.h"
@@ -26,13 +26,19 @@
 #include "unit.h"
 
 #define CONF_STR_MAX 4096
-#define CONF_MAX_ERRORS 200
 
 struct ctx {
-	const char *path;
-	struct conf_errors *errs;
+	struct cfgfile f;     /* the file, its errors, out of memory */
 	struct site *s;
-	int nomem;
+};
+
+static const struct cfgfile_kind conf_kind = {
+	.max = CONF_MAX_FILE,
+	.what = "site file",
+	.include = "keep a site in one file",
+	.empty = "the file is empty; a site file needs at least name, "
+	    "publishers and credentials",
+	.regular = 0,
 };
 
 /* ------------------------------------------------------------ errors */
@@ -44,34 +50,11 @@ conf_add_error(struct ctx *c, int line, const char *fmt, ...)
 static void
 conf_add_error(struct ctx *c, int line, const char *fmt, ...)
 {
-	struct conf_error *v;
-	struct buf b;
 	va_list ap;
 
-	if (c->errs->n >= CONF_MAX_ERRORS)
-		return;
-	buf_init(&b, 8192);
 	va_start(ap, fmt);
-	if (buf_vaddf(&b, fmt, ap) != 0)
-		buf_addstr(&b, "(error message too long)");
+	cfgfile_verror(&c->f, line, fmt, ap);
 	va_end(ap);
-	v = realloc(c->errs->v, (c->errs->n + 1) * sizeof *v);
-	if (v == NULL) {
-		buf_clear(&b);
-		c->nomem = 1;
-		return;
-	}
-	c->errs->v = v;
-	v[c->errs->n].file = strdup(c->path);
-	v[c->errs->n].line = line;
-	v[c->errs->n].msg = buf_take(&b);
-	if (v[c->errs->n].file == NULL || v[c->errs->n].msg == NULL) {
-		free(v[c->errs->n].file);
-		free(v[c->errs->n].msg);
-		c->nomem = 1;
-		return;
-	}
-	c->errs->n++;
 }
 
 static int
@@ -121,53 +104,8 @@ conf_strdup(struct ctx *c, const char *s)
 	char *p = strdup(s);
 
 	if (p == NULL)
-		c->nomem = 1;
+		c->f.nomem = 1;
 	return p;
-}
-
-static const char *
-conf_type_name(int type)
-{
-	switch (type) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64: return "an integer";
-	case CONFIG_TYPE_FLOAT: return "a number with a fraction";
-	case CONFIG_TYPE_STRING: return "a string";
-	case CONFIG_TYPE_BOOL: return "true or false";
-	case CONFIG_TYPE_ARRAY: return "an array [ ... ]";
-	case CONFIG_TYPE_LIST: return "a list ( ... )";
-	case CONFIG_TYPE_GROUP: return "a group { ... }";
-	default: return "something else";
-	}
-}
-
-/* Edit distance, for "did you mean"; small strings only. */
-static size_t
-conf_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[64], prev, tmp;
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t cost = tolower((unsigned char)a[i - 1]) ==
-			    tolower((unsigned char)b[j - 1]) ? 0 : 1;
-			tmp = row[j];
-			row[j] = prev + cost;
-			if (row[j - 1] + 1 < row[j])
-				row[j] = row[j - 1] + 1;
-			if (tmp + 1 < row[j])
-				row[j] = tmp + 1;
-			prev = tmp;
-		}
-	}
-	return row[lb];
 }
 
 /* Report every member of grp whose name is not in known (NULL-ended). */
@@ -180,23 +118,12 @@ conf_check_keys(struct ctx *c, const config_setting_t *grp, const char *where,
 	for (i = 0; i < n; i++) {
 		const config_setting_t *m = config_setting_get_elem(grp, (unsigned)i);
 		const char *name = config_setting_name(m);
-		const char *best = NULL;
-		size_t k, d, bestd = 99;
+		const char *best;
 
-		if (name == NULL)
+		/* A typo in another case is still a typo: suggest folded. */
+		if (name == NULL || cfgfile_known(name, known, 1, &best))
 			continue;
-		for (k = 0; known[k] != NULL; k++) {
-			if (strcmp(name, known[k]) == 0)
-				break;
-			d = conf_distance(name, known[k]);
-			if (d < bestd) {
-				bestd = d;
-				best = known[k];
-			}
-		}
-		if (known[k] != NULL)
-			continue;
-		if (best != NULL && bestd <= 2)
+		if (best != NULL)
 			conf_add_error(c, conf_line(m),
 			    "unknown key '%s%s%s' (did you mean '%s'?)",
 			    where, *where ? "." : "", name, best);
@@ -217,7 +144,7 @@ conf_group(struct ctx *c, const config_setting_t *parent, const char *name,
 		return NULL;
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
 		conf_add_error(c, conf_line(g), "%s: expected a group { ... }, "
-		    "got %s", name, conf_type_name(config_setting_type(g)));
+		    "got %s", name, cfgfile_type_name(config_setting_type(g)));
 		return NULL;
 	}
 	conf_check_keys(c, g, name, known);
@@ -290,7 +217,7 @@ conf_path(struct ctx *c, const char *v)
 		return conf_strdup(c, v);
 	buf_init(&b, 2 * CONF_STR_MAX);
 	if (buf_addf(&b, "%s/%s", c->s->dir, v) != 0) {
-		c->nomem = 1;
+		c->f.nomem = 1;
 		return NULL;
 	}
 	return buf_take(&b);
@@ -319,7 +246,7 @@ conf_get_str(struct ctx *c, const config_setting_t *grp, const char *where,
 	if (config_setting_type(m) != CONFIG_TYPE_STRING) {
 		conf_add_error(c, conf_line(m), "%s%s%s: expected a string in "
 		    "double quotes, got %s", where, *where ? "." : "", name,
-		    conf_type_name(config_setting_type(m)));
+		    cfgfile_type_name(config_setting_type(m)));
 		return;
 	}
 	v = config_setting_get_string(m);
@@ -358,7 +285,7 @@ conf_get_int(struct ctx *c, const config_setting_t *grp, const char *where,
 	    config_setting_type(m) != CONFIG_TYPE_INT64) {
 		conf_add_error(c, conf_line(m), "%s%s%s: expected an integer "
 		    "from %lld to %lld, got %s", where, *where ? "." : "", name,
-		    min, max, conf_type_name(config_setting_type(m)));
+		    min, max, cfgfile_type_name(config_setting_type(m)));
 		return;
 	}
 	v = config_setting_get_int64(m);
@@ -382,7 +309,7 @@ conf_get_bool(struct ctx *c, const config_setting_t *grp, const char *where,
 	if (config_setting_type(m) != CONFIG_TYPE_BOOL) {
 		conf_add_error(c, conf_line(m), "%s%s%s: expected true or false "
 		    "(no quotes), got %s", where, *where ? "." : "", name,
-		    conf_type_name(config_setting_type(m)));
+		    cfgfile_type_name(config_setting_type(m)));
 		return;
 	}
 	*dst = config_setting_get_bool(m);
@@ -460,7 +387,7 @@ conf_nodes(struct ctx *c, const config_setting_t *root)
 	if (config_setting_type(l) != CONFIG_TYPE_LIST) {
 		conf_add_error(c, conf_line(l), "nodes: expected a list ( { name "
 		    "= ...; host = ...; }, ... ), got %s",
-		    conf_type_name(config_setting_type(l)));
+		    cfgfile_type_name(config_setting_type(l)));
 		return;
 	}
 	n = config_setting_length(l);
@@ -470,7 +397,7 @@ conf_nodes(struct ctx *c, const config_setting_t *root)
 		return;
 	}
 	if ((c->s->nodes = calloc((size_t)n, sizeof *c->s->nodes)) == NULL) {
-		c->nomem = 1;
+		c->f.nomem = 1;
 		return;
 	}
 	c->s->nnodes = (size_t)n;
@@ -726,7 +653,7 @@ conf_maintenance(struct ctx *c, const config_setting_t *root)
 	if (n == 0)
 		return;
 	if ((c->s->windows = calloc((size_t)n, sizeof *c->s->windows)) == NULL) {
-		c->nomem = 1;
+		c->f.nomem = 1;
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -794,7 +721,7 @@ conf_services(struct ctx *c, const config_setting_t *root)
 		return;
 	if ((s->services.timeouts = calloc((size_t)n,
 	    sizeof *s->services.timeouts)) == NULL) {
-		c->nomem = 1;
+		c->f.nomem = 1;
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -987,7 +914,7 @@ conf_axl(struct ctx *c, const config_setting_t *root)
 		}
 		n = config_setting_length(a);
 		if ((x->groups = calloc((size_t)n, sizeof *x->groups)) == NULL) {
-			c->nomem = 1;
+			c->f.nomem = 1;
 			return;
 		}
 		for (i = 0; i < n; i++) {
@@ -1021,7 +948,7 @@ site_defaults(struct ctx *c)
 	s->ssh.command_timeout = 120;
 	s->ssh.send_delay_ms = 0;
 	s->ssh.keepalive = 30;
-	s->ssh.parallel = 16;
+	s->ssh.parallel = 32;
 	s->ssh.term = conf_strdup(c, "vt100");
 	s->ssh.cols = 200;
 	s->ssh.rows = 50;
@@ -1070,88 +997,7 @@ site_finish(struct ctx *c)
 	}
 	if (s->state_dir == NULL || s->log_dir == NULL || s->export_dir == NULL ||
 	    s->ssh.known_hosts == NULL)
-		c->nomem = 1;
-}
-
-/* Read the whole file, up to CONF_MAX_FILE bytes. */
-static int
-conf_read_file(struct ctx *c, struct buf *text)
-{
-	char chunk[8192];
-	ssize_t r;
-	int fd, ret = 0;
-
-	fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd == -1) {
-		conf_add_error(c, 0, "cannot open: %s", strerror(errno));
-		return ERR_CONFIG;
-	}
-	for (;;) {
-		r = read(fd, chunk, sizeof chunk);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			conf_add_error(c, 0, "cannot read: %s", strerror(errno));
-			ret = ERR_CONFIG;
-			break;
-		}
-		if (r == 0)
-			break;
-		if (buf_add(text, chunk, (size_t)r) != 0) {
-			conf_add_error(c, 0, "the file is larger than %d bytes; "
-			    "is it really a site file?", CONF_MAX_FILE);
-			ret = ERR_CONFIG;
-			break;
-		}
-	}
-	close(fd);
-	return ret;
-}
-
-/*
- * Checks libconfig does not make, each with its line number: NUL bytes
- * (libconfig would stop reading there), @include, an empty file.
- */
-static int
-conf_check_text(struct ctx *c, const char *text, size_t len)
-{
-	size_t i, line = 1, bol = 0;
-	int ret = 0;
-
-	if (len > CONF_MAX_FILE) {
-		conf_add_error(c, 0, "the file is larger than %d bytes; is it "
-		    "really a site file?", CONF_MAX_FILE);
-		return ERR_CONFIG;
-	}
-	for (i = 0; i <= len; i++) {
-		if (i < len && text[i] == '\0') {
-			conf_add_error(c, (int)line, "a NUL byte at column %zu: "
-			    "this is not a text file", i - bol + 1);
-			return ERR_CONFIG;
-		}
-		if (i == len || text[i] == '\n') {
-			const char *p = text + bol;
-
-			while (p < text + i && (*p == ' ' || *p == '\t'))
-				p++;
-			if ((size_t)(text + i - p) >= 8 &&
-			    memcmp(p, "@include", 8) == 0) {
-				conf_add_error(c, (int)line, "@include is not "
-				    "supported: keep a site in one file");
-				ret = ERR_CONFIG;
-			}
-			line++;
-			bol = i + 1;
-		}
-	}
-	for (i = 0; i < len && strchr(" \t\r\n", text[i]) != NULL; i++)
-		;
-	if (i == len) {
-		conf_add_error(c, 0, "the file is empty; a site file needs at "
-		    "least name, publishers and credentials");
-		return ERR_CONFIG;
-	}
-	return ret;
+		c->f.nomem = 1;
 }
 
 /* The directory of the site file, absolute when it exists, so that paths
@@ -1184,7 +1030,8 @@ conf_parse(struct ctx *c, const char *text, size_t len, struct site **out)
 	char *z;
 	int ret = ERR_CONFIG;
 
-	if (conf_check_text(c, text, len) != 0)
+	/* The checks libconfig does not make (it would stop at a NUL). */
+	if (cfgfile_check_text(&c->f, &conf_kind, text, len) != 0)
 		return ERR_CONFIG;
 	/* libconfig wants a C string. */
 	if ((z = strndup(text, len)) == NULL)
@@ -1215,11 +1062,11 @@ conf_parse(struct ctx *c, const char *text, size_t len, struct site **out)
 	conf_hooks(c, root);
 	conf_axl(c, root);
 	site_finish(c);
-	if (c->nomem) {
+	if (c->f.nomem) {
 		ret = ERR_NOMEM;
 		goto out;
 	}
-	if (c->errs->n == 0) {
+	if (c->f.errs->n == 0) {
 		*out = c->s;
 		c->s = NULL;
 		ret = 0;
@@ -1236,8 +1083,8 @@ static int
 conf_begin(struct ctx *c, const char *path, struct conf_errors *errs)
 {
 	memset(c, 0, sizeof *c);
-	c->path = path;
-	c->errs = errs;
+	c->f.path = path;
+	c->f.errs = errs;
 	errs->v = NULL;
 	errs->n = 0;
 	if ((c->s = calloc(1, sizeof *c->s)) == NULL)
@@ -1263,7 +1110,7 @@ conf_load(const char *path, struct site **out, struct conf_errors *errs)
 		return ret;
 	}
 	buf_init(&text, CONF_MAX_FILE);
-	ret = conf_read_file(&c, &text);
+	ret = cfgfile_read(&c.f, &conf_kind, &text);
 	if (ret == 0)
 		ret = conf_parse(&c, buf_str(&text), text.len, out);
 	if (text.data != NULL)

@@ -2,24 +2,23 @@
  * dialog: the loader of the expect/ dialog files (libconfig, one file per
  * CLI command, plus common.dialog with the prompt and the always-on
  * cases) and the runner that plays one over an expect session.  The
- * loader checks a fixed schema and collects every error with file:line,
- * as conf.c does for site files.  docs/dialogs.md has the format.
+ * loader checks a fixed schema and collects every error with file:line
+ * (cfgfile.c, shared with conf.c's site file loader), and reads the files
+ * the same way.  docs/dialogs.md has the format.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <libconfig.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
+#include "cfgfile.h"
 #include "conf.h"
 #include "dialog.h"
 #include "err.h"
@@ -32,7 +31,6 @@
 #endif
 
 #define DIALOG_STR_MAX 4096
-#define DIALOG_MAX_ERRORS 200
 #define DIALOG_MAX_STEPS 64
 #define DIALOG_MAX_CASES 64
 #define DIALOG_BEFORE_ID 1000
@@ -132,9 +130,15 @@ struct dialog_set {
 
 /* A loader context: one file at a time. */
 struct ctx {
-	const char *path;
-	struct conf_errors *errs;
-	int nomem;
+	struct cfgfile f;    /* the file, its errors, out of memory */
+};
+
+static const struct cfgfile_kind dl_kind = {
+	.max = DIALOG_MAX_FILE,
+	.what = "dialog file",
+	.include = "one dialog, one file",
+	.empty = "the file is empty",
+	.regular = 1,
 };
 
 /* ------------------------------------------------------------ errors */
@@ -145,34 +149,11 @@ static void dl_error(struct ctx *c, int line, const char *fmt, ...)
 static void
 dl_error(struct ctx *c, int line, const char *fmt, ...)
 {
-	struct conf_error *v;
-	struct buf b;
 	va_list ap;
 
-	if (c->errs->n >= DIALOG_MAX_ERRORS)
-		return;
-	buf_init(&b, 8192);
 	va_start(ap, fmt);
-	if (buf_vaddf(&b, fmt, ap) != 0)
-		buf_addstr(&b, "(error message too long)");
+	cfgfile_verror(&c->f, line, fmt, ap);
 	va_end(ap);
-	v = realloc(c->errs->v, (c->errs->n + 1) * sizeof *v);
-	if (v == NULL) {
-		buf_clear(&b);
-		c->nomem = 1;
-		return;
-	}
-	c->errs->v = v;
-	v[c->errs->n].file = strdup(c->path);
-	v[c->errs->n].line = line;
-	v[c->errs->n].msg = buf_take(&b);
-	if (v[c->errs->n].file == NULL || v[c->errs->n].msg == NULL) {
-		free(v[c->errs->n].file);
-		free(v[c->errs->n].msg);
-		c->nomem = 1;
-		return;
-	}
-	c->errs->n++;
 }
 
 static int
@@ -187,52 +168,8 @@ dl_strdup(struct ctx *c, const char *s)
 	char *p = strdup(s);
 
 	if (p == NULL)
-		c->nomem = 1;
+		c->f.nomem = 1;
 	return p;
-}
-
-static const char *
-dl_type_name(int type)
-{
-	switch (type) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64: return "an integer";
-	case CONFIG_TYPE_FLOAT: return "a number with a fraction";
-	case CONFIG_TYPE_STRING: return "a string";
-	case CONFIG_TYPE_BOOL: return "true or false";
-	case CONFIG_TYPE_ARRAY: return "an array [ ... ]";
-	case CONFIG_TYPE_LIST: return "a list ( ... )";
-	case CONFIG_TYPE_GROUP: return "a group { ... }";
-	default: return "something else";
-	}
-}
-
-/* Edit distance for "did you mean" (short names only). */
-static size_t
-dl_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, row[64], prev, tmp;
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-
-			tmp = row[j];
-			row[j] = prev + cost;
-			if (row[j - 1] + 1 < row[j])
-				row[j] = row[j - 1] + 1;
-			if (tmp + 1 < row[j])
-				row[j] = tmp + 1;
-			prev = tmp;
-		}
-	}
-	return row[lb];
 }
 
 /* Every member of grp must be one of known (NULL-ended). */
@@ -245,28 +182,41 @@ dl_check_keys(struct ctx *c, const config_setting_t *grp, const char *where,
 	for (i = 0; i < n; i++) {
 		const config_setting_t *m = config_setting_get_elem(grp,
 		    (unsigned)i);
-		const char *name = config_setting_name(m), *best = NULL;
-		size_t k, d, bestd = 99;
+		const char *name = config_setting_name(m), *best;
 
-		if (name == NULL)
+		if (name == NULL || cfgfile_known(name, known, 0, &best))
 			continue;
-		for (k = 0; known[k] != NULL; k++) {
-			if (strcmp(name, known[k]) == 0)
-				break;
-			if ((d = dl_distance(name, known[k])) < bestd) {
-				bestd = d;
-				best = known[k];
-			}
-		}
-		if (known[k] != NULL)
-			continue;
-		if (best != NULL && bestd <= 2)
+		if (best != NULL)
 			dl_error(c, dl_line(m), "%s: unknown key '%s' (did you "
 			    "mean '%s'?)", where, name, best);
 		else
 			dl_error(c, dl_line(m), "%s: unknown key '%s'", where,
 			    name);
 	}
+}
+
+/*
+ * A member of the given type, or NULL when absent (an error if required)
+ * or of another type (an error: expected what).
+ */
+static const config_setting_t *
+dl_member(struct ctx *c, const config_setting_t *grp, const char *where,
+    const char *name, int required, int type, const char *what)
+{
+	const config_setting_t *m = config_setting_get_member(grp, name);
+
+	if (m == NULL) {
+		if (required)
+			dl_error(c, dl_line(grp), "%s: %s is missing; it is "
+			    "required", where, name);
+		return NULL;
+	}
+	if (config_setting_type(m) != type) {
+		dl_error(c, dl_line(m), "%s: %s: expected %s, got %s", where,
+		    name, what, cfgfile_type_name(config_setting_type(m)));
+		return NULL;
+	}
+	return m;
 }
 
 /*
@@ -278,21 +228,12 @@ static const char *
 dl_str(struct ctx *c, const config_setting_t *grp, const char *where,
     const char *name, int required, int empty_ok, int ctl)
 {
-	const config_setting_t *m = config_setting_get_member(grp, name);
+	const config_setting_t *m;
 	const char *v, *p;
 
-	if (m == NULL) {
-		if (required)
-			dl_error(c, dl_line(grp), "%s: %s is missing; it is "
-			    "required", where, name);
+	if ((m = dl_member(c, grp, where, name, required, CONFIG_TYPE_STRING,
+	    "a string in double quotes")) == NULL)
 		return NULL;
-	}
-	if (config_setting_type(m) != CONFIG_TYPE_STRING) {
-		dl_error(c, dl_line(m), "%s: %s: expected a string in double "
-		    "quotes, got %s", where, name,
-		    dl_type_name(config_setting_type(m)));
-		return NULL;
-	}
 	v = config_setting_get_string(m);
 	if (*v == '\0' && !empty_ok) {
 		dl_error(c, dl_line(m), "%s: %s must not be empty", where, name);
@@ -321,16 +262,11 @@ static int
 dl_bool(struct ctx *c, const config_setting_t *grp, const char *where,
     const char *name, int *dst)
 {
-	const config_setting_t *m = config_setting_get_member(grp, name);
+	const config_setting_t *m;
 
-	if (m == NULL)
+	if ((m = dl_member(c, grp, where, name, 0, CONFIG_TYPE_BOOL,
+	    "true or false (no quotes)")) == NULL)
 		return 0;
-	if (config_setting_type(m) != CONFIG_TYPE_BOOL) {
-		dl_error(c, dl_line(m), "%s: %s: expected true or false (no "
-		    "quotes), got %s", where, name,
-		    dl_type_name(config_setting_type(m)));
-		return 0;
-	}
 	*dst = config_setting_get_bool(m);
 	return 1;
 }
@@ -348,7 +284,7 @@ dl_int(struct ctx *c, const config_setting_t *grp, const char *where,
 	    config_setting_type(m) != CONFIG_TYPE_INT64) {
 		dl_error(c, dl_line(m), "%s: %s: expected an integer from %d "
 		    "to %d, got %s", where, name, min, max,
-		    dl_type_name(config_setting_type(m)));
+		    cfgfile_type_name(config_setting_type(m)));
 		return;
 	}
 	v = config_setting_get_int64(m);
@@ -365,21 +301,8 @@ static const config_setting_t *
 dl_list(struct ctx *c, const config_setting_t *grp, const char *where,
     const char *name, int required)
 {
-	const config_setting_t *m = config_setting_get_member(grp, name);
-
-	if (m == NULL) {
-		if (required)
-			dl_error(c, dl_line(grp), "%s: %s is missing; it is "
-			    "required", where, name);
-		return NULL;
-	}
-	if (config_setting_type(m) != CONFIG_TYPE_LIST) {
-		dl_error(c, dl_line(m), "%s: %s: expected a list ( { ... }, "
-		    "... ), got %s", where, name,
-		    dl_type_name(config_setting_type(m)));
-		return NULL;
-	}
-	return m;
+	return dl_member(c, grp, where, name, required, CONFIG_TYPE_LIST,
+	    "a list ( { ... }, ... )");
 }
 
 /* The i-th element of a list, which must be a group. */
@@ -393,7 +316,7 @@ dl_elem_group(struct ctx *c, const config_setting_t *list, int i,
 		return NULL;
 	if (config_setting_type(g) != CONFIG_TYPE_GROUP) {
 		dl_error(c, dl_line(g), "%s: expected a group { ... }, got %s",
-		    where, dl_type_name(config_setting_type(g)));
+		    where, cfgfile_type_name(config_setting_type(g)));
 		return NULL;
 	}
 	return g;
@@ -426,7 +349,7 @@ dl_regex(struct ctx *c, const config_setting_t *grp, const char *where,
 
 	r = rx_compile(pat, RX_MULTILINE, &rx, why, sizeof why);
 	if (r == ERR_NOMEM) {
-		c->nomem = 1;
+		c->f.nomem = 1;
 		return NULL;
 	}
 	if (r != 0) {
@@ -666,7 +589,7 @@ dl_params(struct ctx *c, struct dialog *d, const config_setting_t *root)
 			}
 			r = rx_compile(pat, 0, &p->rx, why, sizeof why);
 			if (r == ERR_NOMEM) {
-				c->nomem = 1;
+				c->f.nomem = 1;
 				continue;
 			}
 			if (r != 0) {
@@ -801,7 +724,7 @@ dl_steps(struct ctx *c, struct dialog *d, const config_setting_t *root)
 		n = DIALOG_MAX_STEPS;
 	}
 	if ((d->steps = calloc((size_t)n, sizeof *d->steps)) == NULL) {
-		c->nomem = 1;
+		c->f.nomem = 1;
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -856,7 +779,7 @@ dl_steps(struct ctx *c, struct dialog *d, const config_setting_t *root)
 		st->cases = calloc((size_t)nc, sizeof *st->cases);
 		st->ecases = calloc((size_t)nc, sizeof *st->ecases);
 		if (st->cases == NULL || st->ecases == NULL) {
-			c->nomem = 1;
+			c->f.nomem = 1;
 			continue;
 		}
 		for (j = 0; j < nc; j++) {
@@ -917,12 +840,12 @@ dl_dialog(struct ctx *c, const config_setting_t *root)
 	int idle = 0;
 
 	if ((d = calloc(1, sizeof *d)) == NULL) {
-		c->nomem = 1;
+		c->f.nomem = 1;
 		return NULL;
 	}
 	d->echo = d->capture = 1;
 	d->line = dl_line(root);
-	d->file = dl_strdup(c, c->path);
+	d->file = dl_strdup(c, c->f.path);
 	dl_check_keys(c, root, "dialog", keys);
 	name = dl_str(c, root, "dialog", "name", 1, 0, 0);
 	if (name != NULL && !dl_name_ok(name, 64))
@@ -988,7 +911,7 @@ dl_common(struct ctx *c, struct dialog_set *ds, const config_setting_t *root)
 	ds->before = calloc((size_t)n, sizeof *ds->before);
 	ds->ecases = calloc((size_t)n, sizeof *ds->ecases);
 	if (ds->before == NULL || ds->ecases == NULL) {
-		c->nomem = 1;
+		c->f.nomem = 1;
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -1025,7 +948,7 @@ dl_common(struct ctx *c, struct dialog_set *ds, const config_setting_t *root)
 			buf_init(&rb, DIALOG_STR_MAX + 2);
 			if (buf_addstr(&rb, send) != 0 ||
 			    (nl && buf_addstr(&rb, "\n") != 0))
-				c->nomem = 1;
+				c->f.nomem = 1;
 			b->reply = buf_take(&rb);
 			if (b->reply == NULL)
 				b->reply = dl_strdup(c, "");
@@ -1042,88 +965,6 @@ dl_common(struct ctx *c, struct dialog_set *ds, const config_setting_t *root)
 }
 
 /* ------------------------------------------------------------ files */
-
-static int
-dl_read(struct ctx *c, struct buf *text)
-{
-	char chunk[8192];
-	struct stat st;
-	ssize_t r;
-	int fd, ret = 0;
-
-	fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd == -1) {
-		dl_error(c, 0, "cannot open: %s", strerror(errno));
-		return ERR_CONFIG;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		dl_error(c, 0, "not a regular file");
-		close(fd);
-		return ERR_CONFIG;
-	}
-	for (;;) {
-		r = read(fd, chunk, sizeof chunk);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1) {
-			dl_error(c, 0, "cannot read: %s", strerror(errno));
-			ret = ERR_CONFIG;
-			break;
-		}
-		if (r == 0)
-			break;
-		if (buf_add(text, chunk, (size_t)r) != 0) {
-			dl_error(c, 0, "the file is larger than %d bytes; is it "
-			    "really a dialog file?", DIALOG_MAX_FILE);
-			ret = ERR_CONFIG;
-			break;
-		}
-	}
-	close(fd);
-	return ret;
-}
-
-/* What libconfig would not say: NUL bytes, @include, nothing at all. */
-static int
-dl_check_text(struct ctx *c, const char *text, size_t len)
-{
-	size_t i, line = 1, bol = 0;
-	int ret = 0;
-
-	if (len > DIALOG_MAX_FILE) {
-		dl_error(c, 0, "the file is larger than %d bytes; is it really "
-		    "a dialog file?", DIALOG_MAX_FILE);
-		return ERR_CONFIG;
-	}
-	for (i = 0; i <= len; i++) {
-		if (i < len && text[i] == '\0') {
-			dl_error(c, (int)line, "a NUL byte at column %zu: this "
-			    "is not a text file", i - bol + 1);
-			return ERR_CONFIG;
-		}
-		if (i == len || text[i] == '\n') {
-			const char *p = text + bol;
-
-			while (p < text + i && (*p == ' ' || *p == '\t'))
-				p++;
-			if ((size_t)(text + i - p) >= 8 &&
-			    memcmp(p, "@include", 8) == 0) {
-				dl_error(c, (int)line, "@include is not "
-				    "supported: one dialog, one file");
-				ret = ERR_CONFIG;
-			}
-			line++;
-			bol = i + 1;
-		}
-	}
-	for (i = 0; i < len && strchr(" \t\r\n", text[i]) != NULL; i++)
-		;
-	if (i == len) {
-		dl_error(c, 0, "the file is empty");
-		return ERR_CONFIG;
-	}
-	return ret;
-}
 
 static const char *
 dl_basename(const char *path)
@@ -1143,12 +984,12 @@ dl_parse(struct ctx *c, struct dialog_set *ds, const char *text, size_t len)
 	const config_setting_t *root;
 	config_t cfg;
 	char *z;
-	size_t before = c->errs->n;
+	size_t before = c->f.errs->n;
 
-	if (dl_check_text(c, text, len) != 0)
+	if (cfgfile_check_text(&c->f, &dl_kind, text, len) != 0)
 		return;
 	if ((z = strndup(text, len)) == NULL) {
-		c->nomem = 1;
+		c->f.nomem = 1;
 		return;
 	}
 	config_init(&cfg);
@@ -1159,12 +1000,12 @@ dl_parse(struct ctx *c, struct dialog_set *ds, const char *text, size_t len)
 		goto out;
 	}
 	root = config_root_setting(&cfg);
-	if (strcmp(dl_basename(c->path), DIALOG_COMMON) == 0) {
+	if (strcmp(dl_basename(c->f.path), DIALOG_COMMON) == 0) {
 		if (ds->common_file != NULL) {
 			dl_error(c, 0, "a second %s", DIALOG_COMMON);
 			goto out;
 		}
-		ds->common_file = dl_strdup(c, c->path);
+		ds->common_file = dl_strdup(c, c->f.path);
 		dl_common(c, ds, root);
 	} else {
 		struct dialog *d = dl_dialog(c, root), **v;
@@ -1172,10 +1013,10 @@ dl_parse(struct ctx *c, struct dialog_set *ds, const char *text, size_t len)
 		if (d == NULL)
 			goto out;
 		d->set = ds;
-		if (c->errs->n != before || c->nomem ||
+		if (c->f.errs->n != before || c->f.nomem ||
 		    (v = realloc(ds->v, (ds->n + 1) * sizeof *v)) == NULL) {
-			if (c->errs->n == before)
-				c->nomem = 1;
+			if (c->f.errs->n == before)
+				c->f.nomem = 1;
 			dialog_free(d);
 			goto out;
 		}
@@ -1192,9 +1033,9 @@ dl_file(struct ctx *c, struct dialog_set *ds, const char *path)
 {
 	struct buf text;
 
-	c->path = path;
+	c->f.path = path;
 	buf_init(&text, DIALOG_MAX_FILE);
-	if (dl_read(c, &text) == 0)
+	if (cfgfile_read(&c->f, &dl_kind, &text) == 0)
 		dl_parse(c, ds, buf_str(&text), text.len);
 	buf_clear(&text);
 }
@@ -1216,7 +1057,7 @@ dl_list_dir(struct ctx *c, const char *dir, char ***out, size_t *nout)
 
 	*out = NULL;
 	*nout = 0;
-	c->path = dir;
+	c->f.path = dir;
 	if ((dp = opendir(dir)) == NULL) {
 		dl_error(c, 0, "cannot open the dialog directory: %s",
 		    strerror(errno));
@@ -1236,7 +1077,7 @@ dl_list_dir(struct ctx *c, const char *dir, char ***out, size_t *nout)
 		    (nv[n] = strdup(de->d_name)) == NULL) {
 			if (nv != NULL)
 				v = nv;
-			c->nomem = 1;
+			c->f.nomem = 1;
 			break;
 		}
 		v = nv;
@@ -1247,7 +1088,7 @@ dl_list_dir(struct ctx *c, const char *dir, char ***out, size_t *nout)
 		qsort(v, n, sizeof *v, dl_strcmp);
 	*out = v;
 	*nout = n;
-	return c->nomem ? ERR_NOMEM : 0;
+	return c->f.nomem ? ERR_NOMEM : 0;
 }
 
 static void
@@ -1290,11 +1131,11 @@ dl_finish(struct ctx *c, struct dialog_set *ds)
 	for (k = 0; k < NTYPES; k++)
 		if (rx_compile(dialog_types[k].pattern, 0, &ds->types[k], why,
 		    sizeof why) != 0)
-			c->nomem = 1;
+			c->f.nomem = 1;
 	for (i = 0; i < ds->n; i++) {
 		struct dialog *d = ds->v[i];
 
-		c->path = d->file;
+		c->f.path = d->file;
 		for (j = 0; j < i; j++)
 			if (strcmp(ds->v[j]->name, d->name) == 0)
 				dl_error(c, d->line, "dialog %s: the name is "
@@ -1330,6 +1171,45 @@ dl_finish(struct ctx *c, struct dialog_set *ds)
 		qsort(ds->v, ds->n, sizeof *ds->v, dl_cmp_dialog);
 }
 
+/* A load begins: no errors yet, an empty set (NULL: out of memory). */
+static struct dialog_set *
+dl_begin(struct ctx *c, struct conf_errors *errs)
+{
+	struct dialog_set *ds;
+
+	errs->v = NULL;
+	errs->n = 0;
+	memset(c, 0, sizeof *c);
+	c->f.errs = errs;
+	if ((ds = calloc(1, sizeof *ds)) != NULL)
+		ds->idle_ms = DIALOG_DEFAULT_IDLE * 1000;
+	return ds;
+}
+
+/*
+ * A load ends, every file read: the checks across the files (where names
+ * the set when there is no common.dialog), then ds goes to *out if all is
+ * well, else it is freed.  0, ERR_CONFIG or ERR_NOMEM.
+ */
+static int
+dl_end(struct ctx *c, struct dialog_set *ds, const char *where,
+    struct dialog_set **out)
+{
+	if (!c->f.nomem && ds->common_file == NULL) {
+		c->f.path = where;
+		dl_error(c, 0, "no %s (the prompt and the always-on cases)",
+		    DIALOG_COMMON);
+	}
+	if (!c->f.nomem)
+		dl_finish(c, ds);
+	if (c->f.nomem || c->f.errs->n != 0) {
+		dialog_set_free(ds);
+		return c->f.nomem ? ERR_NOMEM : ERR_CONFIG;
+	}
+	*out = ds;
+	return 0;
+}
+
 int
 dialog_set_load(const char *builtin_dir, const char *override_dir,
     struct dialog_set **out, struct conf_errors *errs)
@@ -1342,54 +1222,36 @@ dialog_set_load(const char *builtin_dir, const char *override_dir,
 	int ret = ERR_CONFIG;
 
 	*out = NULL;
-	errs->v = NULL;
-	errs->n = 0;
-	memset(&c, 0, sizeof c);
-	c.errs = errs;
-	if ((ds = calloc(1, sizeof *ds)) == NULL)
+	if ((ds = dl_begin(&c, errs)) == NULL)
 		return ERR_NOMEM;
-	ds->idle_ms = DIALOG_DEFAULT_IDLE * 1000;
 	buf_init(&path, 8192);
 	if (dl_list_dir(&c, builtin_dir, &bv, &bn) != 0)
 		goto out;
 	if (override_dir != NULL && dl_list_dir(&c, override_dir, &ov, &on) != 0)
 		goto out;
 	/* A file of the override directory replaces the built-in one. */
-	for (i = 0; i < bn && !c.nomem; i++) {
+	for (i = 0; i < bn && !c.f.nomem; i++) {
 		if (dl_has(ov, on, bv[i]))
 			continue;
 		buf_reset(&path);
 		if (buf_addf(&path, "%s/%s", builtin_dir, bv[i]) != 0) {
-			c.nomem = 1;
+			c.f.nomem = 1;
 			break;
 		}
 		dl_file(&c, ds, buf_str(&path));
 	}
-	for (i = 0; i < on && !c.nomem; i++) {
+	for (i = 0; i < on && !c.f.nomem; i++) {
 		buf_reset(&path);
 		if (buf_addf(&path, "%s/%s", override_dir, ov[i]) != 0) {
-			c.nomem = 1;
+			c.f.nomem = 1;
 			break;
 		}
 		dl_file(&c, ds, buf_str(&path));
 	}
-	if (c.nomem)
-		goto out;
-	if (ds->common_file == NULL) {
-		c.path = builtin_dir;
-		dl_error(&c, 0, "no %s (the prompt and the always-on cases)",
-		    DIALOG_COMMON);
-	}
-	dl_finish(&c, ds);
-	if (c.nomem)
-		goto out;
-	if (errs->n == 0) {
-		*out = ds;
-		ds = NULL;
-		ret = 0;
-	}
+	ret = dl_end(&c, ds, builtin_dir, out);
+	ds = NULL;
 out:
-	if (c.nomem)
+	if (c.f.nomem)
 		ret = ERR_NOMEM;
 	buf_clear(&path);
 	dl_free_names(bv, bn);
@@ -1405,36 +1267,15 @@ dialog_set_load_mem(const struct dialog_text *files, size_t n,
 	struct ctx c;
 	struct dialog_set *ds;
 	size_t i;
-	int ret = ERR_CONFIG;
 
 	*out = NULL;
-	errs->v = NULL;
-	errs->n = 0;
-	memset(&c, 0, sizeof c);
-	c.errs = errs;
-	if ((ds = calloc(1, sizeof *ds)) == NULL)
+	if ((ds = dl_begin(&c, errs)) == NULL)
 		return ERR_NOMEM;
-	ds->idle_ms = DIALOG_DEFAULT_IDLE * 1000;
-	for (i = 0; i < n && !c.nomem; i++) {
-		c.path = files[i].file;
+	for (i = 0; i < n && !c.f.nomem; i++) {
+		c.f.path = files[i].file;
 		dl_parse(&c, ds, files[i].text, files[i].len);
 	}
-	if (!c.nomem && ds->common_file == NULL) {
-		c.path = n > 0 ? files[0].file : "(none)";
-		dl_error(&c, 0, "no %s (the prompt and the always-on cases)",
-		    DIALOG_COMMON);
-	}
-	if (!c.nomem)
-		dl_finish(&c, ds);
-	if (c.nomem) {
-		ret = ERR_NOMEM;
-	} else if (errs->n == 0) {
-		*out = ds;
-		ds = NULL;
-		ret = 0;
-	}
-	dialog_set_free(ds);
-	return ret;
+	return dl_end(&c, ds, n > 0 ? files[0].file : "(none)", out);
 }
 
 /* ------------------------------------------------------------ lookups */

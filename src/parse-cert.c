@@ -14,6 +14,7 @@
 #include "err.h"
 #include "esc.h"
 #include "parse-line.h"
+#include "parse-list.h"
 #include "parse.h"
 
 /* Most entries in one listing (a trust store holds a few hundred). */
@@ -45,9 +46,9 @@ certlist_shape(const char *s, size_t n, size_t *slash, size_t *colon)
 
 /* One line into e; 1 taken, 0 not a certificate line, ERR_PARSE (why). */
 static int
-certlist_line(const struct pline *pl, struct vos_cert_entry *e, char *why,
-    size_t whysz)
+certlist_line(const struct pline *pl, void *elem, char *why, size_t whysz)
 {
+	struct vos_cert_entry *e = elem;
 	const char *s = pl->s;
 	size_t slash, colon, tb, te;
 	static const char signed_by[] = "Certificate Signed by";
@@ -92,71 +93,28 @@ certlist_line(const struct pline *pl, struct vos_cert_entry *e, char *why,
 	return 1;
 }
 
+static const struct plist certlist_spec = {
+	.size = sizeof(struct vos_cert_entry),
+	.first = 16,
+	.max = CERT_LIST_MAX,
+	.too_many = "more than 100000 certificate lines",
+	.what = "certificate",
+	.shape = "\"unit/file.pem: text\"",
+	.line = certlist_line,
+};
+
 static int
 certlist_parse(const char *text, size_t len, struct vos_cert_entry **out,
     size_t *n, struct parse_skipped *sk, char *why, size_t whysz)
 {
-	struct pline *pl;
-	struct vos_cert_entry *v = NULL, *tmp;
-	size_t nv = 0, cap = 0;
-	char reason[256];
+	void *v;
 	int r;
 
-	if (out == NULL || n == NULL)
+	if (out == NULL)
 		return ERR_INVAL;
-	if (sk != NULL) {
-		sk->n = 0;
-		sk->first[0] = '\0';
-	}
-	if ((pl = malloc(sizeof *pl)) == NULL)
-		return ERR_NOMEM;
-	pline_init(pl, text, len);
-	while ((r = pline_next(pl, why, whysz)) == 1) {
-		if (nv == cap) {
-			if (cap >= CERT_LIST_MAX) {
-				pline_fail(pl, why, whysz,
-				    "more than 100000 certificate lines");
-				r = ERR_TOOBIG;
-				goto fail;
-			}
-			cap = cap ? cap * 2 : 16;
-			if ((tmp = realloc(v, cap * sizeof *v)) == NULL) {
-				r = ERR_NOMEM;
-				goto fail;
-			}
-			v = tmp;
-		}
-		r = certlist_line(pl, &v[nv], reason, sizeof reason);
-		if (r == 1)
-			nv++;
-		else if (r < 0) {
-			if (sk == NULL) {
-				snprintf(why, whysz, "%s", reason);
-				goto fail;
-			}
-			pline_skip(sk, reason);
-		}
-	}
-	if (r < 0)
-		goto fail;
-	if (nv == 0) {
-		if (sk != NULL && sk->n > 0)
-			snprintf(why, whysz, "no usable certificate line; "
-			    "%zu rejected, the first: %s", sk->n, sk->first);
-		else
-			snprintf(why, whysz, "no certificate line "
-			    "(\"unit/file.pem: text\") in %zu lines",
-			    pl->lineno);
-		r = ERR_PARSE;
-		goto fail;
-	}
-	free(pl);
-	*out = v;
-	*n = nv;
-	return 0;
-fail:
-	free(pl);
-	free(v);
+	if ((r = plist_parse(&certlist_spec, text, len, &v, n, sk, why,
+	    whysz)) == 0)
+		*out = v;
 	return r;
 }
 
@@ -164,10 +122,6 @@ int
 parse_cert_list(const char *text, size_t len, struct vos_cert_entry **out,
     size_t *n, char *why, size_t whysz)
 {
-	char dummy[1];
-
-	if (why == NULL || whysz == 0)
-		why = dummy, whysz = sizeof dummy;
 	return certlist_parse(text, len, out, n, NULL, why, whysz);
 }
 
@@ -177,10 +131,7 @@ parse_cert_list_skip(const char *text, size_t len,
     char *why, size_t whysz)
 {
 	struct parse_skipped local;
-	char dummy[1];
 
-	if (why == NULL || whysz == 0)
-		why = dummy, whysz = sizeof dummy;
 	return certlist_parse(text, len, out, n, sk ? sk : &local, why,
 	    whysz);
 }

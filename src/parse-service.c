@@ -17,6 +17,7 @@
 #include "err.h"
 #include "esc.h"
 #include "parse-line.h"
+#include "parse-list.h"
 #include "parse.h"
 
 #define SERVICE_LIST_MAX 10000
@@ -69,9 +70,9 @@ service_state(const char *w, size_t n)
  * (why) when it is one but the name is unusable.
  */
 static int
-service_line(const struct pline *pl, struct vos_service *sv, char *why,
-    size_t whysz)
+service_line(const struct pline *pl, void *elem, char *why, size_t whysz)
 {
+	struct vos_service *sv = elem;
 	const char *s = pl->s;
 	size_t lb, rb, nb = 0, ne, wb, we, rsb, rse, i;
 	const char *p;
@@ -117,72 +118,28 @@ service_line(const struct pline *pl, struct vos_service *sv, char *why,
 	return 1;
 }
 
+static const struct plist service_spec = {
+	.size = sizeof(struct vos_service),
+	.first = 32,
+	.max = SERVICE_LIST_MAX,
+	.too_many = "more than 10000 service lines",
+	.what = "service",
+	.shape = "\"Name[STATE]\"",
+	.line = service_line,
+};
+
 static int
 service_list(const char *text, size_t len, struct vos_service **out,
     size_t *n, struct parse_skipped *sk, char *why, size_t whysz)
 {
-	struct pline *pl;
-	struct vos_service *v = NULL, *tmp;
-	size_t nv = 0, cap = 0;
-	char reason[256], dummy[1];
+	void *v;
 	int r;
 
-	if (out == NULL || n == NULL)
+	if (out == NULL)
 		return ERR_INVAL;
-	if (why == NULL || whysz == 0)
-		why = dummy, whysz = sizeof dummy;
-	if (sk != NULL) {
-		sk->n = 0;
-		sk->first[0] = '\0';
-	}
-	if ((pl = malloc(sizeof *pl)) == NULL)
-		return ERR_NOMEM;
-	pline_init(pl, text, len);
-	while ((r = pline_next(pl, why, whysz)) == 1) {
-		if (nv == cap) {
-			if (cap >= SERVICE_LIST_MAX) {
-				pline_fail(pl, why, whysz,
-				    "more than 10000 service lines");
-				r = ERR_TOOBIG;
-				goto fail;
-			}
-			cap = cap ? cap * 2 : 32;
-			if ((tmp = realloc(v, cap * sizeof *v)) == NULL) {
-				r = ERR_NOMEM;
-				goto fail;
-			}
-			v = tmp;
-		}
-		r = service_line(pl, &v[nv], reason, sizeof reason);
-		if (r == 1)
-			nv++;
-		else if (r < 0) {
-			if (sk == NULL) {
-				snprintf(why, whysz, "%s", reason);
-				goto fail;
-			}
-			pline_skip(sk, reason);
-		}
-	}
-	if (r < 0)
-		goto fail;
-	if (nv == 0) {
-		if (sk != NULL && sk->n > 0)
-			snprintf(why, whysz, "no usable service line; %zu "
-			    "rejected, the first: %s", sk->n, sk->first);
-		else
-			snprintf(why, whysz, "no service line "
-			    "(\"Name[STATE]\") in %zu lines", pl->lineno);
-		r = ERR_PARSE;
-		goto fail;
-	}
-	free(pl);
-	*out = v;
-	*n = nv;
-	return 0;
-fail:
-	free(pl);
-	free(v);
+	if ((r = plist_parse(&service_spec, text, len, &v, n, sk, why,
+	    whysz)) == 0)
+		*out = v;
 	return r;
 }
 

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -340,12 +341,39 @@ vos_close(struct vos_session *s)
 	free(s);
 }
 
-/* Hand a parser's verdict to the session's error. */
+/*
+ * The output of one command on its way to the parser: vos_query() runs
+ * the dialog into out, the caller parses out (the reason in why) and
+ * vos_query_end() frees it, handing a parser's verdict to the session's
+ * error (a failed dialog has written its own already).
+ */
+struct vos_query {
+	struct buf out;
+	char why[512];
+	int ran;          /* the dialog succeeded: a failure is the parser's */
+};
+
 static int
-vos_parsed(struct vos_session *s, const char *what, int r, const char *why)
+vos_query(struct vos_session *s, struct vos_query *q, const char *name,
+    const struct dialog_param *params, size_t n, int idle_s)
 {
-	if (r != 0)
-		vos_fail(s, "%s: %s: %s", s->node, what, why);
+	int r;
+
+	buf_init(&q->out, VOS_CAPTURE_MAX);
+	q->why[0] = '\0';
+	r = vos_dialog(s, name, params, n, &q->out, idle_s);
+	q->ran = r == 0;
+	return r;
+}
+
+/* r: the dialog's result, or the parser's once the dialog ran. */
+static int
+vos_query_end(struct vos_session *s, struct vos_query *q, const char *what,
+    int r)
+{
+	if (r != 0 && q->ran)
+		vos_fail(s, "%s: %s: %s", s->node, what, q->why);
+	buf_clear(&q->out);
 	return r;
 }
 
@@ -370,34 +398,68 @@ vos_command_stream(struct vos_session *s, const char *line, vos_sink_cb cb,
 int
 vos_cluster(struct vos_session *s, struct vos_node **nodes, size_t *n)
 {
-	struct buf out;
-	char why[512];
+	struct vos_query q;
 	int r;
 
-	buf_init(&out, VOS_CAPTURE_MAX);
-	if ((r = vos_dialog(s, "cluster-show", NULL, 0, &out,
+	if ((r = vos_query(s, &q, "cluster-show", NULL, 0,
 	    VOS_CMD_IDLE(s))) == 0)
-		r = vos_parsed(s, "show network cluster", parse_cluster(
-		    buf_str(&out), out.len, nodes, n, why, sizeof why), why);
-	buf_clear(&out);
-	return r;
+		r = parse_cluster(buf_str(&q.out), q.out.len, nodes, n, q.why,
+		    sizeof q.why);
+	return vos_query_end(s, &q, "show network cluster", r);
 }
 
 int
 vos_version(struct vos_session *s, char *version, size_t vsz, int *major)
 {
-	struct buf out;
-	char why[512];
+	struct vos_query q;
 	int r;
 
-	buf_init(&out, VOS_CAPTURE_MAX);
-	if ((r = vos_dialog(s, "version", NULL, 0, &out,
-	    VOS_CMD_IDLE(s))) == 0)
-		r = vos_parsed(s, "show version active", parse_version(
-		    buf_str(&out), out.len, version, vsz, major, why,
-		    sizeof why), why);
-	buf_clear(&out);
-	return r;
+	if ((r = vos_query(s, &q, "version", NULL, 0, VOS_CMD_IDLE(s))) == 0)
+		r = parse_version(buf_str(&q.out), q.out.len, version, vsz,
+		    major, q.why, sizeof q.why);
+	return vos_query_end(s, &q, "show version active", r);
+}
+
+/*
+ * The nodes already warned about skipped trust lines.  A run lists a
+ * node's trust store several times (inventory, prune, verify), from the
+ * pool's session or from a new one, and the same warning every time is
+ * noise: it is a warning once per node, then debug.  One process is one
+ * run, so the memory is the process's (hence the global, locked: nodes
+ * are listed in parallel).  A full table warns again rather than lose one.
+ */
+#define VOS_WARNED_MAX 256
+static struct {
+	pthread_mutex_t mu;
+	char node[VOS_WARNED_MAX][sizeof ((struct vos_session *)0)->node];
+	size_t n;
+} vos_warned = { PTHREAD_MUTEX_INITIALIZER, { { 0 } }, 0 };
+
+/* 1 the first time node is seen (it is remembered), 0 afterwards. */
+static int
+vos_warn_first(const char *node)
+{
+	size_t i;
+	int first = 1;
+
+	pthread_mutex_lock(&vos_warned.mu);
+	for (i = 0; i < vos_warned.n && first; i++)
+		if (strcmp(vos_warned.node[i], node) == 0)
+			first = 0;
+	if (first && vos_warned.n < VOS_WARNED_MAX)
+		snprintf(vos_warned.node[vos_warned.n++],
+		    sizeof vos_warned.node[0], "%s", node);
+	pthread_mutex_unlock(&vos_warned.mu);
+	return first;
+}
+
+static void
+vos_trust_skipped(struct vos_session *s, const struct parse_skipped *sk)
+{
+	log_msg(vos_warn_first(s->node) ? LOG_LVL_WARN : LOG_LVL_DEBUG,
+	    "%s: show cert list trust: %zu line%s skipped (not handled by "
+	    "certregen): %s", s->node, sk->n, sk->n == 1 ? "" : "s",
+	    sk->first);
 }
 
 int
@@ -406,33 +468,22 @@ vos_cert_list(struct vos_session *s, int trust, struct vos_cert_entry **v,
 {
 	struct dialog_param p = { "which", trust ? "trust" : "own" };
 	struct parse_skipped sk;
-	struct buf out;
-	char why[512];
+	struct vos_query q;
 	int r;
 
-	buf_init(&out, VOS_CAPTURE_MAX);
 	memset(&sk, 0, sizeof sk);
-	if ((r = vos_dialog(s, "cert-list", &p, 1, &out,
-	    VOS_CMD_IDLE(s))) != 0) {
-		buf_clear(&out);
-		return r;
-	}
+	r = vos_query(s, &q, "cert-list", &p, 1, VOS_CMD_IDLE(s));
 	/* The identity list must parse whole.  A trust store may hold a file
 	 * whose name cannot be sent back to the CLI safely: it is skipped
 	 * (and said), never used. */
-	if (!trust)
-		r = vos_parsed(s, "show cert list own", parse_cert_list(
-		    buf_str(&out), out.len, v, n, why, sizeof why), why);
-	else {
-		r = vos_parsed(s, "show cert list trust", parse_cert_list_skip(
-		    buf_str(&out), out.len, v, n, &sk, why, sizeof why), why);
-		if (r == 0 && sk.n > 0)
-			log_warn("%s: show cert list trust: %zu line%s skipped "
-			    "(not handled by certregen): %s", s->node, sk.n,
-			    sk.n == 1 ? "" : "s", sk.first);
-	}
-	buf_clear(&out);
-	return r;
+	if (r == 0 && !trust)
+		r = parse_cert_list(buf_str(&q.out), q.out.len, v, n, q.why,
+		    sizeof q.why);
+	else if (r == 0 && (r = parse_cert_list_skip(buf_str(&q.out),
+	    q.out.len, v, n, &sk, q.why, sizeof q.why)) == 0 && sk.n > 0)
+		vos_trust_skipped(s, &sk);
+	return vos_query_end(s, &q, trust ? "show cert list trust" :
+	    "show cert list own", r);
 }
 
 int
@@ -444,19 +495,16 @@ vos_cert_show(struct vos_session *s, int trust, const char *unit,
 		{ "unit", unit },
 		{ "file", file },
 	};
-	struct buf out;
-	char why[512], what[400];
+	struct vos_query q;
+	char what[400];
 	int r;
 
-	buf_init(&out, VOS_CAPTURE_MAX);
 	snprintf(what, sizeof what, "show cert %s %s/%s", p[0].value, unit,
 	    file);
-	if ((r = vos_dialog(s, "cert-show", p, 3, &out,
-	    VOS_CMD_IDLE(s))) == 0)
-		r = vos_parsed(s, what, parse_cert_show(buf_str(&out), out.len,
-		    ci, pem, why, sizeof why), why);
-	buf_clear(&out);
-	return r;
+	if ((r = vos_query(s, &q, "cert-show", p, 3, VOS_CMD_IDLE(s))) == 0)
+		r = parse_cert_show(buf_str(&q.out), q.out.len, ci, pem, q.why,
+		    sizeof q.why);
+	return vos_query_end(s, &q, what, r);
 }
 
 int
@@ -478,17 +526,14 @@ vos_cert_delete(struct vos_session *s, const char *unit, const char *file)
 int
 vos_service_list(struct vos_session *s, struct vos_service **v, size_t *n)
 {
-	struct buf out;
-	char why[512];
+	struct vos_query q;
 	int r;
 
-	buf_init(&out, VOS_CAPTURE_MAX);
-	if ((r = vos_dialog(s, "service-list", NULL, 0, &out,
+	if ((r = vos_query(s, &q, "service-list", NULL, 0,
 	    VOS_CMD_IDLE(s))) == 0)
-		r = vos_parsed(s, "utils service list", parse_service_list(
-		    buf_str(&out), out.len, v, n, why, sizeof why), why);
-	buf_clear(&out);
-	return r;
+		r = parse_service_list(buf_str(&q.out), q.out.len, v, n, q.why,
+		    sizeof q.why);
+	return vos_query_end(s, &q, "utils service list", r);
 }
 
 int
@@ -496,8 +541,8 @@ vos_service_action(struct vos_session *s, const char *action,
     const char *service, enum vos_svc_state *last)
 {
 	struct dialog_param p = { "service", service };
-	struct buf out;
-	char name[32], why[512];
+	struct vos_query q;
+	char name[32];
 	int r;
 
 	*last = SVC_UNKNOWN;
@@ -507,44 +552,34 @@ vos_service_action(struct vos_session *s, const char *action,
 		return ERR_INVAL;
 	}
 	snprintf(name, sizeof name, "service-%s", action);
-	buf_init(&out, VOS_CAPTURE_MAX);
-	r = vos_dialog(s, name, &p, 1, &out,
-	    site_service_timeout(s->site, service));
-	if (r == 0)
-		r = vos_parsed(s, name, parse_service_progress(buf_str(&out),
-		    out.len, service, last, why, sizeof why), why);
-	buf_clear(&out);
-	return r;
+	if ((r = vos_query(s, &q, name, &p, 1,
+	    site_service_timeout(s->site, service))) == 0)
+		r = parse_service_progress(buf_str(&q.out), q.out.len, service,
+		    last, q.why, sizeof q.why);
+	return vos_query_end(s, &q, name, r);
 }
 
 int
 vos_ha_status(struct vos_session *s, struct vos_ha *ha)
 {
-	struct buf out;
-	char why[512];
+	struct vos_query q;
 	int r;
 
-	buf_init(&out, VOS_CAPTURE_MAX);
-	if ((r = vos_dialog(s, "ha-status", NULL, 0, &out,
-	    VOS_CMD_IDLE(s))) == 0)
-		r = vos_parsed(s, "utils ha status", parse_ha_status(
-		    buf_str(&out), out.len, ha, why, sizeof why), why);
-	buf_clear(&out);
-	return r;
+	if ((r = vos_query(s, &q, "ha-status", NULL, 0, VOS_CMD_IDLE(s))) == 0)
+		r = parse_ha_status(buf_str(&q.out), q.out.len, ha, q.why,
+		    sizeof q.why);
+	return vos_query_end(s, &q, "utils ha status", r);
 }
 
 int
 vos_sso_status(struct vos_session *s, int *enabled)
 {
-	struct buf out;
-	char why[512];
+	struct vos_query q;
 	int r;
 
-	buf_init(&out, VOS_CAPTURE_MAX);
-	if ((r = vos_dialog(s, "sso-status", NULL, 0, &out,
+	if ((r = vos_query(s, &q, "sso-status", NULL, 0,
 	    VOS_CMD_IDLE(s))) == 0)
-		r = vos_parsed(s, "utils sso status", parse_sso_status(
-		    buf_str(&out), out.len, enabled, why, sizeof why), why);
-	buf_clear(&out);
-	return r;
+		r = parse_sso_status(buf_str(&q.out), q.out.len, enabled, q.why,
+		    sizeof q.why);
+	return vos_query_end(s, &q, "utils sso status", r);
 }

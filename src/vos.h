@@ -61,6 +61,9 @@ int vos_command_stream(struct vos_session *s, const char *line,
 
 int vos_cluster(struct vos_session *s, struct vos_node **nodes, size_t *n);
 int vos_version(struct vos_session *s, char *version, size_t vsz, int *major);
+/* trust: a line whose names certregen cannot use is skipped, not an error;
+ * the skipped lines are a warning at a node's first trust listing of the
+ * run (the process), at debug level at its later ones. */
 int vos_cert_list(struct vos_session *s, int trust,
     struct vos_cert_entry **v, size_t *n);
 int vos_cert_show(struct vos_session *s, int trust, const char *unit,

@@ -97,6 +97,7 @@ test_minimal(void)
 	is_int(s->ssh.policy, HOSTKEY_STRICT, "strict host key policy default");
 	is_int(s->ssh.connect_timeout, 10, "connect_timeout default");
 	is_int(s->ssh.login_timeout, 300, "login_timeout default");
+	is_int(s->ssh.parallel, 32, "parallel default: 32 sessions at once");
 	is_int(s->ssh.cols, 200, "a wide PTY by default");
 	is_int(s->units, UNIT_DEFAULT_SET, "the five units by default");
 	is_int(s->tls_port[UNIT_TOMCAT], 8443, "tomcat port default");
@@ -242,6 +243,13 @@ test_errors(void)
 	refused(BASE "ssh = { conect_timeout = 5; };\n",
 	    "unknown key 'ssh.conect_timeout' (did you mean 'connect_timeout'?)",
 	    "a typo gets a suggestion");
+	refused(BASE "SSH = { port = 22; };\n",
+	    "site.conf:4: unknown key 'SSH' (did you mean 'ssh'?)",
+	    "a key in capitals gets a suggestion (case folded)");
+	refused(BASE "ssh = { prot = 22; };\n", "unknown key 'ssh.prot' (did "
+	    "you mean 'port'?)", "two edits away: a suggestion");
+	refused(BASE "ssh = { xyzt = 22; };\n", "unknown key 'ssh.xyzt'\n",
+	    "far from every key: no suggestion");
 	refused(BASE "ssh = { port = \"22\"; };\n",
 	    "site.conf:4: ssh.port: expected an integer from 1 to 65535, got a "
 	    "string", "a quoted number");
@@ -384,7 +392,8 @@ test_hostile(void)
 	struct buf b;
 	size_t i;
 
-	refused("", "the file is empty", "an empty file");
+	refused("", "site.conf: the file is empty; a site file needs at least "
+	    "name, publishers and credentials", "an empty file");
 	refused("  \n\t\n", "the file is empty", "only white space");
 	refused(BASE "\x01\x02\xff\xfe garbage", "syntax error", "binary bytes");
 	is_int(load_n("name = \"a\0b\";\n", 14, &s), ERR_CONFIG, "a NUL byte");
@@ -393,13 +402,16 @@ test_hostile(void)
 	refused(BASE "log = { ident = \"unterminated;\n};\n", "syntax error",
 	    "an unterminated string");
 	refused(BASE "@include \"/etc/passwd\"\n", "site.conf:4: @include is not "
-	    "supported", "@include");
+	    "supported: keep a site in one file", "@include");
+	refused(BASE "  @include \"a\"\n\t@include \"b\"\n", "site.conf:5: "
+	    "@include is not supported", "an indented @include, the second one too");
 
 	buf_init(&b, 4 * 1024 * 1024);
 	buf_addstr(&b, BASE "# ");
 	while (b.len < CONF_MAX_FILE + 10)
 		buf_addstr(&b, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
-	refused(buf_str(&b), "larger than", "a huge file");
+	refused(buf_str(&b), "site.conf: the file is larger than 1048576 bytes; "
+	    "is it really a site file?", "a huge file");
 	buf_reset(&b);
 
 	buf_addstr(&b, BASE "name2 = ");
@@ -453,6 +465,32 @@ test_hostile(void)
 		is_int(conf_load(dir, &s, &errs), ERR_CONFIG, "a directory");
 		ok(errs.n == 1, "one error for a directory");
 		conf_errors_clear(&errs);
+	}
+	{
+		/* A site file need not be a regular file: certregen -c
+		 * <(generate) hands over a pipe. */
+		struct conf_errors errs;
+		struct buf t;
+		char pp[64];
+		int fds[2];
+
+		buf_init(&t, 4096);
+		buf_addf(&t, "name = \"piped\";\n"
+		    "publishers = { imp = \"10.0.0.13\"; };\n"
+		    "credentials = { user = \"admin\"; "
+		    "password_file = \"%s/pw\"; };\n", dir);
+		if (pipe(fds) != 0 ||
+		    write(fds[1], t.data, t.len) != (ssize_t)t.len)
+			abort();
+		close(fds[1]);
+		snprintf(pp, sizeof pp, "/dev/fd/%d", fds[0]);
+		is_int(conf_load(pp, &s, &errs), 0, "a site file from a pipe");
+		is_str(s ? s->name : NULL, "piped", "... is read whole");
+		conf_errors_clear(&errs);
+		site_free(s);
+		s = NULL;
+		close(fds[0]);
+		buf_clear(&t);
 	}
 	{
 		struct conf_errors errs;

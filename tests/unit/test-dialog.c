@@ -216,6 +216,15 @@ test_errors(void)
 		    "unknown key");
 	}
 	{
+		/* Dialog keys compare case-sensitively, suggestions too:
+		 * COMMAND is seven edits from command. */
+		const char *w[] = { "x.dialog:2: dialog: unknown key 'COMMAND'\n",
+		    NULL };
+		refused("name = \"x\";\nCOMMAND = \"x\";\n" GOOD_STEPS,
+		    strlen("name = \"x\";\nCOMMAND = \"x\";\n" GOOD_STEPS), w,
+		    "a key in capitals");
+	}
+	{
 		const char *w[] = { "x.dialog:4: step main: match: bad regular "
 		    "expression: missing closing parenthesis at offset 3",
 		    NULL };
@@ -318,7 +327,8 @@ test_errors(void)
 	}
 	{
 		const char *s = "@include \"other\"\n";
-		const char *w[] = { "x.dialog:1: @include is not supported", NULL };
+		const char *w[] = { "x.dialog:1: @include is not supported: one "
+		    "dialog, one file", NULL };
 		refused(s, strlen(s), w, "@include");
 	}
 	{
@@ -339,10 +349,30 @@ test_errors(void)
 	big = malloc(DIALOG_MAX_FILE + 100);
 	memset(big, '#', DIALOG_MAX_FILE + 100);
 	{
-		const char *w[] = { "larger than 262144 bytes", NULL };
+		const char *w[] = { "x.dialog: the file is larger than 262144 "
+		    "bytes; is it really a dialog file?", NULL };
 		refused(big, DIALOG_MAX_FILE + 100, w, "huge file");
 	}
 	free(big);
+	{
+		/* A FIFO in place of a dialog file is refused at once: the
+		 * open does not wait for a writer. */
+		struct dialog_set *s = NULL;
+		char p[2048];
+
+		rmfiles(tmpdir);
+		writefile(tmpdir, "common.dialog", COMMON_OK, strlen(COMMON_OK));
+		snprintf(p, sizeof p, "%s/x.dialog", tmpdir);
+		if (mkfifo(p, 0600) != 0)
+			abort();
+		alarm(20);   /* a blocking open would hang: fail instead */
+		is_int(load(tmpdir, NULL, &s), ERR_CONFIG, "a FIFO: refused");
+		alarm(0);
+		has_str(buf_str(&msgs), "x.dialog: not a regular file",
+		    "a FIFO: says it is not a regular file");
+		dialog_set_free(s);
+		rmfiles(tmpdir);
+	}
 	buf_init(&t, 1 << 20);
 	buf_addstr(&t, "name = \"x\";\nsteps = ");
 	for (i = 0; i < 20000; i++)

@@ -95,6 +95,47 @@ main(void)
 	is_int(sk.n, 1, "it is counted");
 	has_str(why, "1 rejected", "the reason says so");
 
+	{
+		static const char t[] = "Trust Certificates\n"
+		    "tomcat-trust/a.pem: Self-signed certificate\n"
+		    "tomcat-trust/b c.pem: odd\ntomcat-trust/d;e.pem: odd\n"
+		    "tomcat-trust/f.pem: Certificate Signed by X CA\n";
+		struct buf b;
+		size_t i;
+
+		r = parse_cert_list_skip(t, sizeof t - 1, &v, &nv, &sk, why,
+		    sizeof why);
+		is_int(r, 0, "lenient: odd names skipped");
+		ok(nv == 2 && strcmp(v[1].file, "f.pem") == 0 &&
+		    v[1].ca_signed && strcmp(v[1].signer, "X CA") == 0,
+		    "lenient: the good lines kept, in order");
+		is_int(sk.n, 2, "lenient: both odd lines counted");
+		has_str(sk.first, "line 3: file name not in",
+		    "lenient: the first one named");
+		free(v);
+		v = NULL;
+		r = parse_cert_list(t, sizeof t - 1, &v, &nv, why, sizeof why);
+		is_int(r, ERR_PARSE, "strict: an odd name fails the list");
+		has_str(why, "line 3: ", "strict: says where");
+		ok(v == NULL, "strict: no output");
+		r = parse_cert_list("x\n", 2, &v, &nv, why, sizeof why);
+		is_str(why, "no certificate line (\"unit/file.pem: text\") in "
+		    "1 lines", "no certificate line: the reason");
+		is_int(parse_cert_list(t, sizeof t - 1, NULL, &nv, why,
+		    sizeof why), ERR_INVAL, "NULL out");
+		is_int(parse_cert_list_skip(t, sizeof t - 1, &v, NULL, &sk, why,
+		    sizeof why), ERR_INVAL, "NULL count");
+		buf_init(&b, 4 << 20);
+		for (i = 0; i < 140000; i++)
+			buf_addstr(&b, "a/b.pem: x\n");
+		r = parse_cert_list(buf_str(&b), b.len, &v, &nv, why,
+		    sizeof why);
+		is_int(r, ERR_TOOBIG, "140000 certificate lines: too many");
+		has_str(why, "more than 100000 certificate lines", "... says so");
+		ok(v == NULL, "... and no output");
+		buf_clear(&b);
+	}
+
 	ok(parse_valid_unit("cup-xmpp-s2s-ECDSA", 18), "unit ok");
 	ok(!parse_valid_unit("-cup", 4), "unit starting with '-' refused");
 	ok(!parse_valid_unit("", 0), "empty unit refused");

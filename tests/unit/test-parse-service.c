@@ -82,6 +82,49 @@ main(void)
 	    "find wants the whole name");
 	free(v);
 
+	/* The listing loop: lenient and strict forms, limits, bad calls. */
+	{
+		static const char t[] = "Cisco Tomcat[STARTED]\n"
+		    "Cisco $(x)[STOPPED]\nCisco `y`[STARTED]\n"
+		    "Cisco DRF Local[STOPPED]\n";
+		struct parse_skipped sk;
+		struct buf b;
+		size_t i;
+
+		r = parse_service_list_skip(t, sizeof t - 1, &v, &nv, &sk, why,
+		    sizeof why);
+		is_int(r, 0, "lenient: hostile names skipped");
+		ok(nv == 2 && strcmp(v[1].name, "Cisco DRF Local") == 0,
+		    "lenient: the two good services kept, in order");
+		is_int(sk.n, 2, "lenient: both bad lines counted");
+		has_str(sk.first, "line 2: ", "lenient: the first one named");
+		free(v);
+		v = NULL;
+		r = parse_service_list(t, sizeof t - 1, &v, &nv, why,
+		    sizeof why);
+		is_int(r, ERR_PARSE, "strict: a hostile name fails the list");
+		has_str(why, "line 2: service name not in", "strict: says where");
+		ok(v == NULL, "strict: no output");
+		r = parse_service_list("a\nb\n", 4, &v, &nv, NULL, 0);
+		is_int(r, ERR_PARSE, "no service line, why NULL");
+		r = parse_service_list("a\nb\n", 4, &v, &nv, why, sizeof why);
+		is_str(why, "no service line (\"Name[STATE]\") in 2 lines",
+		    "no service line: the reason");
+		is_int(parse_service_list(t, sizeof t - 1, NULL, &nv, why,
+		    sizeof why), ERR_INVAL, "NULL out");
+		is_int(parse_service_list(t, sizeof t - 1, &v, NULL, why,
+		    sizeof why), ERR_INVAL, "NULL count");
+		buf_init(&b, 1 << 20);
+		for (i = 0; i < 20000; i++)
+			buf_addstr(&b, "Cisco Tomcat[STARTED]\n");
+		r = parse_service_list(buf_str(&b), b.len, &v, &nv, why,
+		    sizeof why);
+		is_int(r, ERR_TOOBIG, "20000 service lines: too many");
+		has_str(why, "more than 10000 service lines", "... says so");
+		ok(v == NULL, "... and no output");
+		buf_clear(&b);
+	}
+
 	r = parse_service_progress("", 0, "Cisco `x`", &st, why, sizeof why);
 	is_int(r, ERR_INVAL, "a hostile service name is ERR_INVAL");
 	r = parse_service_progress("", 0, NULL, &st, why, sizeof why);
