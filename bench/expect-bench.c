@@ -12,7 +12,10 @@
  * dialogs' always-on cases (the pager, answered and dropped; the failure
  * trailer) and, as its own, the prompt and a service line; it loops over
  * service lines until the prompt, capture off.  It prints
- *     bytes B lines L pager P peak_buffer K ms T
+ *     bytes B lines L pager P peak_buffer K ms T scanned S
+ * (S: the bytes handed to PCRE2, expect_bytes_scanned()).  --no-memo turns
+ * the engine's resume memo off (every case searched over the whole
+ * unmatched text on every scan, as before issue 8), for comparison.
  */
 #include "config.h"
 
@@ -152,7 +155,7 @@ main(int argc, char **argv)
 	size_t bufmax = 0;
 	char why[256], *end;
 	double t0;
-	int rc;
+	int rc, memo = 1;
 
 	if (argc == 3 && strcmp(argv[1], "--gen") == 0) {
 		long mb = strtol(argv[2], &end, 10);
@@ -162,6 +165,10 @@ main(int argc, char **argv)
 			return 2;
 		}
 		return bench_gen(mb);
+	}
+	if (argc >= 2 && strcmp(argv[argc - 1], "--no-memo") == 0) {
+		memo = 0;
+		argc--;
 	}
 	if (argc == 3 && strcmp(argv[1], "--bufmax") == 0) {
 		long v = strtol(argv[2], &end, 10);
@@ -173,7 +180,8 @@ main(int argc, char **argv)
 		}
 		bufmax = (size_t)v;
 	} else if (argc != 1) {
-		fprintf(stderr, "usage: expect-bench [--bufmax N] < OUTPUT\n"
+		fprintf(stderr, "usage: expect-bench [--bufmax N] [--no-memo] "
+		    "< OUTPUT\n"
 		    "       expect-bench --gen MB > OUTPUT\n");
 		return 2;
 	}
@@ -195,6 +203,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	expect_capture(e, NULL);
+	if (!memo)
+		expect_set_memo(e, 0);
 	t0 = bench_now_ms();
 	for (;;) {
 		if ((rc = expect_wait(e, c, 2, 30000, 0, &r)) != 0) {
@@ -217,9 +227,10 @@ main(int argc, char **argv)
 		rc = 1;
 		break;
 	}
-	printf("bytes %llu lines %llu pager %llu peak_buffer %zu ms %.1f\n",
-	    (unsigned long long)expect_bytes_read(e), lines, pagers,
-	    expect_peak_buffer(e), bench_now_ms() - t0);
+	printf("bytes %llu lines %llu pager %llu peak_buffer %zu ms %.1f "
+	    "scanned %llu\n", (unsigned long long)expect_bytes_read(e), lines,
+	    pagers, expect_peak_buffer(e), bench_now_ms() - t0,
+	    (unsigned long long)expect_bytes_scanned(e));
 	expect_free(e);
 	rx_free(pg);
 	rx_free(fl);

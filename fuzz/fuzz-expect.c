@@ -4,7 +4,10 @@
  * the read sizes; the rest is handed out as output, on a simulated clock
  * (silence costs no time), to a node that never answers.  The shipped
  * dialogs come from $CERTREGEN_DIALOG_DIR (run it from the source tree
- * with CERTREGEN_DIALOG_DIR=expect).
+ * with CERTREGEN_DIALOG_DIR=expect).  Each input runs twice, with the
+ * engine's resume memo and without (every case searched over the whole
+ * buffer on every scan): any difference in what the dialogs return or
+ * capture aborts.
  */
 #include "config.h"
 
@@ -98,8 +101,16 @@ setup(void)
 	pw = secret_new("S3cr3t!pw", 9);
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* What one run gave, to compare the memo's run with the reference. */
+struct outcome {
+	int rc[2];
+	unsigned marks[2];
+	struct buf out;
+	uint64_t nread;
+};
+
+static void
+run(const uint8_t *data, size_t size, size_t window, struct outcome *o)
 {
 	static const struct dialog_param params[] = {
 		{ "which", "own" }, { "unit", "tomcat-trust" },
@@ -114,19 +125,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct expect *e;
 	size_t i, np = 0, total = 0;
 
-	if (ds == NULL)
-		setup();
-	if (size < 2)
-		return 0;
 	d = dialog_at(ds, data[0] % dialog_count(ds));
 	memset(&f, 0, sizeof f);
 	f.p = data + 2;
 	f.n = size - 2;
 	f.chunk = 1 + data[1] % 64;
 	io.arg = &f;
+	o->rc[0] = o->rc[1] = 1;
 	/* A small buffer reaches the full-buffer paths. */
 	if ((e = expect_new(&io, data[1] & 0x80 ? 256 : 0)) == NULL)
-		return 0;
+		return;
+	expect_set_memo(e, window);
 	expect_set_clock(e, feed_clock, &f);
 	expect_set_transcript(e, sink, &total);
 	expect_add_secret(e, pw);
@@ -138,11 +147,51 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (strcmp(params[k].name, dialog_param_name(d, i)) == 0)
 				p[np++] = params[k];
 	}
+	memset(&res, 0, sizeof res);
 	buf_init(&res.output, 1 << 20);
-	(void)dialog_run(d, e, p, np, &t, &res);
+	o->rc[0] = dialog_run(d, e, p, np, &t, &res);
+	o->marks[0] = res.marks;
+	(void)buf_add(&o->out, res.output.data, res.output.len);
+	(void)buf_addf(&o->out, "|%s|", res.why);
+	buf_reset(&res.output);
+	res.marks = 0;
+	res.why[0] = '\0';
 	/* Whatever is left, read by another dialog on the same session. */
-	(void)dialog_run(dialog_get(ds, "version"), e, NULL, 0, &t, &res);
+	o->rc[1] = dialog_run(dialog_get(ds, "version"), e, NULL, 0, &t,
+	    &res);
+	o->marks[1] = res.marks;
+	(void)buf_add(&o->out, res.output.data, res.output.len);
+	(void)buf_addf(&o->out, "|%s", res.why);
 	buf_clear(&res.output);
+	o->nread = expect_bytes_read(e);
 	expect_free(e);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct outcome a, b;
+
+	if (ds == NULL)
+		setup();
+	if (size < 2)
+		return 0;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	buf_init(&a.out, 4 << 20);
+	buf_init(&b.out, 4 << 20);
+	run(data, size, EXPECT_WINDOW, &a);
+	run(data, size, 0, &b);
+	if (a.rc[0] != b.rc[0] || a.rc[1] != b.rc[1] ||
+	    a.marks[0] != b.marks[0] || a.marks[1] != b.marks[1] ||
+	    a.nread != b.nread || a.out.len != b.out.len ||
+	    (a.out.len > 0 && memcmp(a.out.data, b.out.data, a.out.len) != 0)) {
+		fprintf(stderr, "fuzz-expect: the memo changed a result: rc "
+		    "%d/%d vs %d/%d, output %zu vs %zu bytes\n", a.rc[0],
+		    a.rc[1], b.rc[0], b.rc[1], a.out.len, b.out.len);
+		abort();
+	}
+	buf_clear(&a.out);
+	buf_clear(&b.out);
 	return 0;
 }

@@ -28,6 +28,71 @@
 #define EXPECT_INTER_MAX 16
 #define EXPECT_HIST 1024
 #define EXPECT_MAX_SECRETS 32
+/* The memo: patterns remembered at once (EXPECT_WINDOW: expect.h). */
+#define EXPECT_MEMO_MAX 32
+
+/*
+ * The resume memo: what the last search of one pattern found, so that the
+ * next search (a later expect_wait, another read) starts where that one
+ * stopped instead of at the front of the buffer.  Positions are absolute
+ * stream offsets (e->base is that of buf[off]).  The invariant, for the
+ * text as it is now and any text appended to it:
+ *
+ *   every match attempt at a position in [front, x) fails, with the
+ *   subject starting at front and buf[front] starting a line iff bol;
+ *   with has_match, the attempt at x gives the complete match ov.
+ *
+ * It holds because searches use PCRE2_PARTIAL_HARD: an attempt that
+ * reaches the end of the subject is reported as partial at once, so one
+ * that failed or matched never looked at the end, and appending bytes
+ * cannot change it (the normaliser only appends; the buffer's text never
+ * changes in place).  The same holds for the final search at EOF (no
+ * partial flag): a failure or a match found without reaching the end is
+ * the same without the flag.  A partial at P gives x = P (P itself must
+ * be tried again); no match gives x = end and at_end (the attempt at the
+ * end itself failed too, known only while the end does not move and in
+ * the same mode).  Searching from x with PCRE2's start offset, the subject
+ * still at the front, gives what a search from the front would: the first
+ * attempt that succeeds or reaches the end.
+ *
+ * When the front moves (a match taken, text dropped, the pager's reply)
+ * or bol changes, positions before the new front are gone: an entry whose
+ * x or cached match lies before it starts over.  Attempts at the first
+ * rx_context() positions from the new front may change (^, \b, \A and
+ * lookbehind see the subject's start or less text before them): those
+ * are tried again (a search from the front that stops there) and a cached
+ * match among them is forgotten; a cached match further on keeps its
+ * groups inside the text (a lookbehind reaches back no further than
+ * rx_context()).  Not for a pattern whose only look back is a multiline
+ * ^ while bol says what the byte before the front says (always, but right
+ * after a pager reply, which sets bol to what it was before the pager):
+ * ^ there gives what it gave with that byte in the subject.  Patterns
+ * whose attempts depend on where the search started (rx_resumable() 0)
+ * have no memo.  Entries are keyed by rx_id(), unique per compile, so a
+ * pattern freed and another compiled at the same address never share
+ * one, and a case list that changes between calls finds its patterns'
+ * entries.
+ *
+ * Searches hand PCRE2 a window of the subject (EXPECT_WINDOW, doubling):
+ * with PARTIAL_HARD a result that did not reach the window's end is the
+ * result on the whole subject, and one that did (partial) is searched
+ * again from its start with a larger window; so the bytes handed to PCRE2
+ * (expect_bytes_scanned) are about those it looks at.
+ */
+struct expect_memo {
+	uint64_t rxid;       /* 0: free */
+	uint64_t used;       /* last use, for eviction */
+	uint64_t front;      /* the front the entry is valid for */
+	uint64_t x;
+	uint64_t end;        /* the end when at_end was found */
+	uint64_t ovbase;     /* the cached match: ov relative to ovbase */
+	size_t ov[2 * RX_GROUPS];
+	size_t nov;          /* ov[nov..] are unset */
+	int bol;
+	int has_match;
+	int at_end;
+	int final;           /* found by a final search (no partial flag) */
+};
 
 /* Normaliser states. */
 enum norm_state {
@@ -47,8 +112,16 @@ struct expect {
 	size_t off, len, max, peak;
 	size_t pending;      /* the last match, at buf[off], to consume */
 	int bol;             /* buf[off] starts a line */
+	int bol_nat;         /* bol says whether the byte before buf[off]
+				was LF (it does but after a pager reply) */
 	int eat;             /* drop blanks and one LF after a pager reply */
 	int eof;
+	uint64_t base;       /* stream offset of buf[off] */
+
+	struct expect_memo memo[EXPECT_MEMO_MAX];
+	uint64_t memo_clock;
+	size_t window;       /* first search window; 0: no memo */
+	uint64_t scanned;    /* bytes handed to PCRE2 */
 
 	enum norm_state ns;
 	size_t nseq;         /* bytes of the current escape sequence */
@@ -105,9 +178,10 @@ expect_new(const struct expect_io *io, size_t bufmax)
 		return NULL;
 	e->io = *io;
 	e->max = bufmax;
-	e->bol = 1;
+	e->bol = e->bol_nat = 1;
 	e->last = '\n';
 	e->clock = expect_default_clock;
+	e->window = EXPECT_WINDOW;
 	buf_init(&e->hold[0], EXPECT_RAW + 2 * SECRET_MAX + 16);
 	buf_init(&e->hold[1], 1024 * 1024 + 2 * SECRET_MAX + 16);
 	if ((e->buf = malloc(bufmax + 1)) == NULL ||
@@ -310,6 +384,19 @@ expect_peak_buffer(const struct expect *e)
 	return e->peak;
 }
 
+uint64_t
+expect_bytes_scanned(const struct expect *e)
+{
+	return e->scanned;
+}
+
+void
+expect_set_memo(struct expect *e, size_t window)
+{
+	e->window = window;
+	memset(e->memo, 0, sizeof e->memo);
+}
+
 size_t
 expect_recent(const struct expect *e, char *dst, size_t n)
 {
@@ -324,13 +411,37 @@ expect_recent(const struct expect *e, char *dst, size_t n)
 
 /* ------------------------------------------------------------ normaliser */
 
+/* Remember out[0..n) as the most recent output (a ring of EXPECT_HIST). */
 static void
-expect_hist_add(struct expect *e, char c)
+expect_hist_add(struct expect *e, const char *out, size_t n)
 {
-	e->hist[e->hpos] = c;
-	e->hpos = (e->hpos + 1) % EXPECT_HIST;
-	if (e->hlen < EXPECT_HIST)
-		e->hlen++;
+	size_t k;
+
+	if (n >= EXPECT_HIST) {
+		out += n - EXPECT_HIST;
+		n = EXPECT_HIST;
+	}
+	while (n > 0) {
+		k = EXPECT_HIST - e->hpos;
+		if (k > n)
+			k = n;
+		memcpy(e->hist + e->hpos, out, k);
+		e->hpos = (e->hpos + k) % EXPECT_HIST;
+		out += k;
+		n -= k;
+		e->hlen = e->hlen + k > EXPECT_HIST ? EXPECT_HIST : e->hlen + k;
+	}
+}
+
+/* Non-zero when a byte of w is below 0x20 or is DEL (0x7f). */
+static uint64_t
+expect_word_special(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t high = 0x8080808080808080ull;
+	uint64_t del = w ^ (0x7f * ones);
+
+	return ((w - 0x20 * ones) & ~w & high) | ((del - ones) & ~del & high);
 }
 
 /*
@@ -349,7 +460,29 @@ expect_normalise(struct expect *e, const char *in, size_t n)
 again:
 		switch (e->ns) {
 		case N_TEXT:
-			if (c == 0x1b) {
+			if (c >= 0x20 && c != 0x7f) {
+				/* A run of plain bytes goes through as is. */
+				size_t j = i + 1;
+
+				/* Eight at a time while none is below 0x20 or
+				 * DEL (bytes >= 0x80 are text too). */
+				while (n - j >= 8) {
+					uint64_t w;
+
+					memcpy(&w, in + j, 8);
+					if (expect_word_special(w))
+						break;
+					j += 8;
+				}
+				while (j < n && (unsigned char)in[j] >= 0x20 &&
+				    (unsigned char)in[j] != 0x7f)
+					j++;
+				memcpy(out + o, in + i, j - i);
+				o += j - i;
+				e->last = in[j - 1];
+				e->after_cr = 0;
+				i = j - 1;
+			} else if (c == 0x1b) {
 				e->ns = N_ESC;
 				e->nseq = 0;
 			} else if (c == '\r') {
@@ -363,7 +496,7 @@ again:
 				if (!e->after_cr)
 					out[o++] = e->last = '\n';
 				e->after_cr = 0;
-			} else if (c == '\t' || (c >= 0x20 && c != 0x7f)) {
+			} else if (c == '\t') {
 				out[o++] = e->last = (char)c;
 				e->after_cr = 0;
 			}
@@ -435,8 +568,7 @@ again:
 			break;
 		}
 	}
-	for (i = 0; i < o; i++)
-		expect_hist_add(e, out[i]);
+	expect_hist_add(e, out, o);
 	e->len += o;
 	if (e->len > e->peak)
 		e->peak = e->len;
@@ -456,8 +588,10 @@ expect_drop(struct expect *e, size_t n, int capture)
 	if (capture && e->cap != NULL)
 		r = expect_capture_add(e, e->buf + e->off, n);
 	e->bol = e->buf[e->off + n - 1] == '\n';
+	e->bol_nat = 1;
 	e->off += n;
 	e->len -= n;
+	e->base += n;
 	if (e->len == 0)
 		e->off = 0;
 	return r;
@@ -512,7 +646,8 @@ expect_eat(struct expect *e)
 
 struct pick {
 	int k;                    /* index over before + cases, -1 none */
-	size_t ov[2 * RX_GROUPS];
+	size_t ovs[2][2 * RX_GROUPS];
+	const size_t *ov;         /* the winner's, one of ovs */
 	size_t keep;              /* no match can start before this */
 };
 
@@ -523,6 +658,179 @@ expect_case_at(const struct expect *e, const struct expect_case *cases,
 	return k < e->nbefore ? &e->before[k] : &cases[k - e->nbefore];
 }
 
+/* ------------------------------------------------------------ memo */
+
+/*
+ * Search rx in the unmatched text from pos (relative to buf[off]) as one
+ * search of the whole text from pos would (flags: RX_NOTBOL, RX_PARTIAL
+ * unless final), in windows: a window that ends before the text is
+ * searched with PARTIAL_HARD, so a match or a failure there is the answer
+ * on the whole text, and a partial at P goes on from P with a window twice
+ * as large; no match goes on from the window's end.  Once nothing was
+ * found before stop, RX_NOMATCH (the attempts in [pos, stop) all fail).
+ * Returns RX_* (ov relative to buf[off]) or ERR_NOMEM.
+ */
+static int
+expect_search(struct expect *e, const struct rx *rx, size_t pos,
+    size_t stop, int flags, size_t ov[2 * RX_GROUPS])
+{
+	const char *s = e->buf + e->off;
+	size_t win = e->window, tend;
+	int rc, trunc;
+
+	for (;;) {
+		trunc = e->len - pos > win;
+		tend = trunc ? pos + win : e->len;
+		e->scanned += tend - pos;
+		rc = rx_exec_at(rx, e->md, s, tend, pos,
+		    trunc ? flags | RX_PARTIAL : flags, ov);
+		if (rc < 0 || rc == RX_LIMIT)
+			return rc;
+		if (rc != RX_NOMATCH && ov[0] >= stop)
+			return RX_NOMATCH;
+		if (!trunc || rc == RX_MATCH)
+			return rc;
+		pos = rc == RX_PARTIALMATCH ? ov[0] : tend;
+		if (pos >= stop)
+			return RX_NOMATCH;
+		if (win < SIZE_MAX / 2)
+			win *= 2;
+	}
+}
+
+static void
+expect_memo_reset(const struct expect *e, struct expect_memo *m)
+{
+	m->front = m->x = e->base;
+	m->bol = e->bol;
+	m->has_match = m->at_end = m->final = 0;
+}
+
+/* The entry of rx, a new one in the least recently used slot if none. */
+static struct expect_memo *
+expect_memo_get(struct expect *e, const struct rx *rx)
+{
+	uint64_t id = rx_id(rx);
+	struct expect_memo *m = &e->memo[0];
+	size_t i;
+
+	for (i = 0; i < EXPECT_MEMO_MAX; i++) {
+		if (e->memo[i].rxid == id) {
+			m = &e->memo[i];
+			m->used = ++e->memo_clock;
+			return m;
+		}
+	}
+	for (i = 1; i < EXPECT_MEMO_MAX; i++)
+		if (e->memo[i].used < m->used)
+			m = &e->memo[i];
+	memset(m, 0, sizeof *m);
+	m->rxid = id;
+	m->used = ++e->memo_clock;
+	expect_memo_reset(e, m);
+	return m;
+}
+
+/*
+ * What one search of rx over the whole unmatched text gives (the result
+ * of rx_exec() on it, ov relative to buf[off]), using and updating the
+ * memo (see struct expect_memo for the invariant).
+ */
+static int
+expect_search_case(struct expect *e, const struct rx *rx, int flags,
+    size_t ov[2 * RX_GROUPS])
+{
+	struct expect_memo *m;
+	uint64_t front = e->base, end = e->base + e->len, lim;
+	size_t i, pov[2 * RX_GROUPS];
+	int final = !(flags & RX_PARTIAL), rc = RX_NOMATCH;
+
+	if (e->window == 0 || !rx_resumable(rx))
+		goto whole;
+	m = expect_memo_get(e, rx);
+	/* A final search's failures may have needed the end: not valid for
+	 * a search with partial matching (none comes after EOF anyway). */
+	if (m->final && !final)
+		expect_memo_reset(e, m);
+	if (m->front != front || m->bol != e->bol) {
+		if (m->x < front) {
+			/* Its knowledge (or its match) reaches into text that
+			 * was taken or dropped. */
+			expect_memo_reset(e, m);
+		} else {
+			/* The first positions from the new front may now
+			 * give something: try them again.  Not when only a
+			 * multiline ^ looks back and bol tells what the byte
+			 * before the front (was in the subject and) says. */
+			lim = front;
+			if (!rx_context_bol(rx) || m->front == front ||
+			    !e->bol_nat)
+				lim += rx_context(rx);
+			if (m->x < lim)
+				m->has_match = m->at_end = 0;
+			if (lim > m->x)
+				lim = m->x;
+			if (lim > front)
+				rc = expect_search(e, rx, 0,
+				    (size_t)(lim - front), flags, pov);
+			if (rc == RX_MATCH || rc == RX_PARTIALMATCH) {
+				m->x = front + pov[0];
+				m->has_match = m->at_end = 0;
+			} else if (rc < 0 || rc == RX_LIMIT) {
+				expect_memo_reset(e, m);
+				if (rc < 0)
+					return rc;
+				goto whole;
+			}
+			m->front = front;
+			m->bol = e->bol;
+		}
+	}
+	if (m->has_match) {
+		size_t d = (size_t)(front - m->ovbase);
+
+		memcpy(ov, m->ov, sizeof m->ov);
+		for (i = 0; d > 0 && i < m->nov; i++)
+			if (ov[i] != RX_UNSET)
+				ov[i] -= d;
+		return RX_MATCH;
+	}
+	if (m->at_end && m->x == end && m->end == end && m->final == final)
+		return RX_NOMATCH;
+	rc = expect_search(e, rx, (size_t)(m->x - front), SIZE_MAX, flags,
+	    ov);
+	if (rc < 0 || rc == RX_LIMIT) {
+		expect_memo_reset(e, m);
+		if (rc < 0)
+			return rc;
+		goto whole;
+	}
+	m->final = final;
+	m->at_end = 0;
+	m->has_match = 0;
+	if (rc == RX_NOMATCH) {
+		m->x = m->end = end;
+		m->at_end = 1;
+	} else {
+		m->x = front + ov[0];
+	}
+	if (rc == RX_MATCH) {
+		m->has_match = 1;
+		m->ovbase = front;
+		memcpy(m->ov, ov, sizeof m->ov);
+		for (m->nov = 2 * RX_GROUPS; m->nov > 2 &&
+		    ov[m->nov - 1] == RX_UNSET; m->nov--)
+			;
+	}
+	return rc;
+whole:
+	/* No memo, or a work limit: the search of the whole text. */
+	e->scanned += e->len;
+	return rx_exec(rx, e->md, e->buf + e->off, e->len, flags, ov);
+}
+
+/* ------------------------------------------------------------ scan */
+
 /*
  * Try every case on the unmatched text.  Returns 1 with a decided winner
  * in p, 0 when none is decided yet (p->keep says what must stay), or
@@ -532,9 +840,8 @@ static int
 expect_scan(struct expect *e, const struct expect_case *cases, size_t n,
     int final, struct pick *p)
 {
-	const char *s = e->buf + e->off;
 	size_t k, total = e->nbefore + n, best_start = (size_t)-1;
-	size_t part = e->len, ov[2 * RX_GROUPS];
+	size_t part = e->len, *ov = p->ovs[0];
 	int flags = 0, rc, best = -1, part_k = INT_MAX;
 
 	if (!e->bol)
@@ -546,7 +853,7 @@ expect_scan(struct expect *e, const struct expect_case *cases, size_t n,
 
 		if (c->rx == NULL)
 			continue;
-		rc = rx_exec(c->rx, e->md, s, e->len, flags, ov);
+		rc = expect_search_case(e, c->rx, flags, ov);
 		if (rc < 0)
 			return rc;
 		if (rc == RX_PARTIALMATCH && ov[0] < part) {
@@ -555,7 +862,9 @@ expect_scan(struct expect *e, const struct expect_case *cases, size_t n,
 		} else if (rc == RX_MATCH && ov[0] < best_start) {
 			best_start = ov[0];
 			best = (int)k;
-			memcpy(p->ov, ov, sizeof ov);
+			/* Keep it: the next case writes in the other. */
+			p->ov = ov;
+			ov = ov == p->ovs[0] ? p->ovs[1] : p->ovs[0];
 		}
 	}
 	p->k = -1;
@@ -665,20 +974,41 @@ expect_read(struct expect *e, int wait_ms, int *got)
 	}
 }
 
+/* memset() of the result, field by field: cheaper once per match. */
+static void
+expect_result_clear(struct expect_result *r)
+{
+	size_t i;
+
+	r->outcome = (enum expect_outcome)0;
+	r->id = r->before = 0;
+	r->match = NULL;
+	r->match_len = 0;
+	for (i = 0; i < EXPECT_MAX_GROUPS; i++) {
+		r->group[i].p = NULL;
+		r->group[i].len = 0;
+	}
+	r->timed_out_idle = r->capture_full = 0;
+}
+
 int
 expect_wait(struct expect *e, const struct expect_case *cases, size_t n,
     int idle_ms, int64_t deadline, struct expect_result *r)
 {
 	struct pick p;
 	int64_t now, last, left, dl;
-	int rc, got, wait_ms;
+	int rc, got, wait_ms, started = 0;
 
-	memset(r, 0, sizeof *r);
+	expect_result_clear(r);
 	if (e->pending > 0) {
 		expect_drop(e, e->pending, 0);
 		e->pending = 0;
 	}
-	last = expect_clock(e);
+	/* The idle timer starts with the wait: its clock is read when the
+	 * wait first has to wait for output (after the buffered text was
+	 * matched, which takes no time on a simulated clock and microseconds
+	 * on a real one), so a wait the buffer answers reads no clock. */
+	last = 0;
 	for (;;) {
 		if (expect_eat(e) == 0 || e->eof) {
 			e->eat = 0;
@@ -699,8 +1029,10 @@ expect_wait(struct expect *e, const struct expect_case *cases, size_t n,
 				got = e->bol;
 				expect_drop(e, e->pending, 0);
 				e->pending = 0;
+				if (e->bol != got)
+					e->bol_nat = 0;
 				e->bol = got;
-				memset(r, 0, sizeof *r);
+				expect_result_clear(r);
 				if (c->reply != NULL && (rc = expect_send(e,
 				    c->reply, strlen(c->reply), 0, 0)) != 0)
 					return rc;
@@ -722,6 +1054,10 @@ expect_wait(struct expect *e, const struct expect_case *cases, size_t n,
 			return 0;
 		}
 		now = expect_clock(e);
+		if (!started) {
+			last = now;
+			started = 1;
+		}
 		wait_ms = -1;
 		if (idle_ms >= 0) {
 			left = last + idle_ms - now;

@@ -146,6 +146,18 @@ void expect_flush(struct expect *e);
 /* Bytes read so far, and the largest the buffer has been (for benches). */
 uint64_t expect_bytes_read(const struct expect *e);
 size_t expect_peak_buffer(const struct expect *e);
+/*
+ * Bytes handed to PCRE2 so far (the subject past the start offset, summed
+ * over every search): the matching work, about once per byte per case.
+ */
+uint64_t expect_bytes_scanned(const struct expect *e);
+/*
+ * The resume memo (docs/expect.md): window is the first window of the
+ * subject handed to PCRE2 (EXPECT_WINDOW by default); 0 turns the memo off
+ * (every case searched over the whole unmatched text on every scan, the
+ * reference the tests compare against).  Forgets what was remembered.
+ */
+void expect_set_memo(struct expect *e, size_t window);
 
 /* Monotonic milliseconds. */
 int64_t expect_now_ms(void);
@@ -167,5 +179,7 @@ size_t expect_recent(const struct expect *e, char *dst, size_t n);
 /* Default and smallest match buffer sizes for expect_new(). */
 #define EXPECT_BUF_DEFAULT (64 * 1024)
 #define EXPECT_BUF_MIN 256
+/* The memo's first search window (expect_set_memo). */
+#define EXPECT_WINDOW 64
 
 #endif

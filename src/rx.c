@@ -8,6 +8,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,78 @@ struct rx {
 	pcre2_match_context *mctx;
 	char *pattern;
 	int jit;
+	int resumable;
+	int context_bol;
+	size_t context;
+	uint64_t id;
 };
+
+/* CERTREGEN_NO_JIT, read once; the source of rx_id(). */
+static pthread_once_t rx_once = PTHREAD_ONCE_INIT;
+static int rx_nojit;
+static pthread_mutex_t rx_id_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t rx_last_id;
+
+static void
+rx_read_env(void)
+{
+	const char *v = getenv("CERTREGEN_NO_JIT");
+
+	rx_nojit = v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
+}
+
+int
+rx_jit_disabled(void)
+{
+	pthread_once(&rx_once, rx_read_env);
+	return rx_nojit;
+}
+
+static uint64_t
+rx_next_id(void)
+{
+	uint64_t id;
+
+	pthread_mutex_lock(&rx_id_lock);
+	id = ++rx_last_id;
+	pthread_mutex_unlock(&rx_id_lock);
+	return id;
+}
+
+/*
+ * What a resumed search needs to know (rx.h): the text tells whether the
+ * pattern uses something that depends on where the search started (any
+ * "\G", "\K", "(*" or "(?C", even escaped: a false alarm only costs the
+ * memo), PCRE2 how far its lookbehinds reach.
+ */
+static void
+rx_resume_info(struct rx *rx, int multiline)
+{
+	const char *p = rx->pattern, *q;
+	uint32_t lb = 0;
+
+	rx->resumable = strstr(p, "\\G") == NULL &&
+	    strstr(p, "\\K") == NULL && strstr(p, "(*") == NULL &&
+	    strstr(p, "(?C") == NULL;
+	if (pcre2_pattern_info(rx->code, PCRE2_INFO_MAXLOOKBEHIND, &lb) != 0)
+		rx->resumable = 0;
+	rx->context = lb;
+	if (rx->context == 0 && (strchr(p, '^') != NULL ||
+	    strstr(p, "\\A") != NULL || strstr(p, "\\b") != NULL ||
+	    strstr(p, "\\B") != NULL))
+		rx->context = 1;
+	/* Only ^ (lookbehind and \b, \B, \A give lb > 0), every ^ a
+	 * multiline one: compiled so, and no option group such as (?-m),
+	 * (?i-m) or (?^) that could turn it off. */
+	rx->context_bol = multiline && lb == 0 && rx->context == 1;
+	for (q = p; rx->context_bol && (q = strstr(q, "(?")) != NULL;) {
+		q += 2;
+		while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))
+			q++;
+		if (*q == '-' || *q == '^')
+			rx->context_bol = 0;
+	}
+}
 
 struct rx_md {
 	pcre2_match_data *md;
@@ -38,7 +110,8 @@ rx_compile(const char *pattern, int flags, struct rx **out, char *why,
 {
 	pcre2_compile_context *cctx = NULL;
 	struct rx *rx = NULL;
-	uint32_t opts = PCRE2_NEVER_UTF | PCRE2_NEVER_UCP;
+	uint32_t opts = PCRE2_NEVER_UTF | PCRE2_NEVER_UCP |
+	    PCRE2_ALT_CIRCUMFLEX;
 	PCRE2_SIZE erroff = 0;
 	int errcode = 0, ret = ERR_NOMEM;
 
@@ -47,6 +120,13 @@ rx_compile(const char *pattern, int flags, struct rx **out, char *why,
 		why[0] = '\0';
 	if (flags & RX_CASELESS)
 		opts |= PCRE2_CASELESS;
+	/* ALT_CIRCUMFLEX (above): a multiline ^, also one set with (?m),
+	 * matches after a newline that ends the subject too.  Without it an
+	 * attempt that gets there fails instead of asking for more bytes
+	 * (even with PARTIAL_HARD), so a match across two reads would depend
+	 * on where the read ended; with it every attempt that reaches the
+	 * end is partial, which the expect engine's memo (and its windows)
+	 * rely on. */
 	if (flags & RX_MULTILINE)
 		opts |= PCRE2_MULTILINE;
 	if ((rx = calloc(1, sizeof *rx)) == NULL)
@@ -70,9 +150,12 @@ rx_compile(const char *pattern, int flags, struct rx **out, char *why,
 		ret = ERR_INVAL;
 		goto out;
 	}
-	/* Both modes the engine uses; any failure leaves the interpreter. */
-	rx->jit = pcre2_jit_compile(rx->code,
+	/* Both modes the engine uses; any failure leaves the interpreter,
+	 * and so does CERTREGEN_NO_JIT. */
+	rx->jit = !rx_jit_disabled() && pcre2_jit_compile(rx->code,
 	    PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD) == 0;
+	rx->id = rx_next_id();
+	rx_resume_info(rx, (flags & RX_MULTILINE) != 0);
 	if ((rx->mctx = pcre2_match_context_create(NULL)) == NULL)
 		goto out;
 	pcre2_set_match_limit(rx->mctx, RX_MATCH_LIMIT);
@@ -110,6 +193,30 @@ rx_jit(const struct rx *rx)
 	return rx->jit;
 }
 
+uint64_t
+rx_id(const struct rx *rx)
+{
+	return rx->id;
+}
+
+int
+rx_resumable(const struct rx *rx)
+{
+	return rx->resumable;
+}
+
+size_t
+rx_context(const struct rx *rx)
+{
+	return rx->context;
+}
+
+int
+rx_context_bol(const struct rx *rx)
+{
+	return rx->context_bol;
+}
+
 struct rx_md *
 rx_md_new(void)
 {
@@ -135,18 +242,26 @@ rx_md_free(struct rx_md *md)
 
 static int
 rx_run(const struct rx *rx, pcre2_match_data *md, const char *s, size_t len,
-    uint32_t opts)
+    size_t start, uint32_t opts)
 {
 	int rc;
 
 	/* An empty subject still needs a valid pointer. */
 	if (s == NULL)
 		s = "";
-	rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0, opts, md, rx->mctx);
+	/* The JIT's own entry skips pcre2_match()'s checks (the arguments
+	 * are ours and valid) and costs less per call; it takes only the
+	 * modes the pattern was compiled for, and no ANCHORED. */
+	if (rx->jit && (opts & ~(PCRE2_NOTBOL | PCRE2_PARTIAL_HARD)) == 0)
+		rc = pcre2_jit_match(rx->code, (PCRE2_SPTR)s, len, start, opts,
+		    md, rx->mctx);
+	else
+		rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, start, opts,
+		    md, rx->mctx);
 	/* The JIT stack is small; the interpreter keeps its frames on the
-	 * heap, so let it retry what the JIT could not. */
-	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
-		rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, 0,
+	 * heap, so let it retry what the JIT could not (or would not). */
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_JIT_BADOPTION)
+		rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, start,
 		    opts | PCRE2_NO_JIT, md, rx->mctx);
 	return rc;
 }
@@ -154,6 +269,15 @@ rx_run(const struct rx *rx, pcre2_match_data *md, const char *s, size_t len,
 int
 rx_exec(const struct rx *rx, struct rx_md *md, const char *s, size_t len,
     int flags, size_t ov[2 * RX_GROUPS])
+{
+	int r = rx_exec_at(rx, md, s, len, 0, flags, ov);
+
+	return r == RX_LIMIT ? RX_NOMATCH : r;
+}
+
+int
+rx_exec_at(const struct rx *rx, struct rx_md *md, const char *s, size_t len,
+    size_t start, int flags, size_t ov[2 * RX_GROUPS])
 {
 	struct rx_md *own = NULL;
 	PCRE2_SIZE *v;
@@ -166,7 +290,9 @@ rx_exec(const struct rx *rx, struct rx_md *md, const char *s, size_t len,
 		opts |= PCRE2_NOTBOL;
 	if (flags & RX_PARTIAL)
 		opts |= PCRE2_PARTIAL_HARD;
-	rc = rx_run(rx, md->md, s, len, opts);
+	if (start > len)
+		start = len;
+	rc = rx_run(rx, md->md, s, len, start, opts);
 	for (i = 0; i < 2 * RX_GROUPS; i++)
 		ov[i] = RX_UNSET;
 	if (rc == PCRE2_ERROR_PARTIAL) {
@@ -189,9 +315,11 @@ rx_exec(const struct rx *rx, struct rx_md *md, const char *s, size_t len,
 		ret = RX_MATCH;
 	} else if (rc == PCRE2_ERROR_NOMEMORY) {
 		ret = ERR_NOMEM;
-	} else {
-		/* No match, or a work limit: both mean "not here". */
+	} else if (rc == PCRE2_ERROR_NOMATCH) {
 		ret = RX_NOMATCH;
+	} else {
+		/* A work limit: rx_exec() makes it "not here". */
+		ret = RX_LIMIT;
 	}
 	rx_md_free(own);
 	return ret;
@@ -205,7 +333,7 @@ rx_test(const struct rx *rx, const char *s, size_t len)
 
 	if ((md = pcre2_match_data_create(1, NULL)) == NULL)
 		return 0;
-	rc = rx_run(rx, md, s, len, PCRE2_ANCHORED | PCRE2_ENDANCHORED);
+	rc = rx_run(rx, md, s, len, 0, PCRE2_ANCHORED | PCRE2_ENDANCHORED);
 	pcre2_match_data_free(md);
 	return rc >= 0;
 }

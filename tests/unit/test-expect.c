@@ -3,8 +3,9 @@
  * time: every outcome, case order, partial matches across reads (the same
  * input fed whole, a byte at a time and in random chunks gives the same
  * results), normalisation split across reads, the pager and the failure
- * trailer, timers, buffer and capture ceilings, transcript redaction and
- * hostile input.
+ * trailer, timers, buffer and capture ceilings, transcript redaction,
+ * hostile input, and the resume memo (against the engine with the memo
+ * off, and the work it saves).
  */
 #include "config.h"
 
@@ -759,6 +760,501 @@ test_misc(void)
 	expect_free(NULL);
 }
 
+/* ------------------------------------------------------------ the memo */
+
+/*
+ * The resume memo against the reference (memo off: every case searched
+ * over the whole unmatched text on every scan): random output and random
+ * case lists, the same results, the same captures, the same replies.
+ */
+#define DIFF_NPAT 20
+static const char *const diff_pats[DIFF_NPAT] = {
+	"^admin:", "a+b", "b$", "\\bab", "(?<=a)b", "(?<=\n)c", "ab|b",
+	"x\n^y", "c[^\n]*d", "\\d+", "a(?!b)", "(a|ab)(c|bcd)", "\\Ab",
+	"b\\b", "(?<=ab\n)x", "a(*COMMIT)b", "y\\Bx", "^b", "(?-m)^c",
+	"(?i)AB\\nC",
+};
+
+static uint32_t
+diff_rand(uint32_t *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return (*s >> 8) & 0xffffff;
+}
+
+static void
+diff_text(uint32_t seed, struct buf *t)
+{
+	static const char *const bits[] = {
+		"a", "b", "c", "d", "x", "y", "1", "23", " ", "\n", "\n", "ab",
+		"\r\n", "\x1b[K", "admin:", "PG", "bcd", "AB", "\r",
+	};
+	uint32_t s = seed;
+	size_t i, n = 200 + diff_rand(&s) % 400;
+
+	buf_reset(t);
+	for (i = 0; i < n; i++)
+		buf_addstr(t, bits[diff_rand(&s) % (sizeof bits /
+		    sizeof bits[0])]);
+}
+
+/* One session over text; every result appended to log. */
+static void
+diff_session(const struct buf *text, long chunk, uint32_t seed,
+    size_t window, size_t bufmax, struct rx *const *rx, struct buf *log)
+{
+	struct fake f;
+	struct expect *e;
+	struct expect_result r;
+	struct expect_case bc, c[4];
+	struct buf cap;
+	uint32_t s = seed ^ 0x5bd1e995u;
+	size_t i, k, n;
+	int w, rc;
+
+	fake_init(&f, chunk, seed);
+	fake_add_n(&f, text->data, text->len, 0);
+	e = fake_expect(&f, bufmax);
+	expect_set_memo(e, window);
+	bc.rx = rx[DIFF_NPAT];
+	bc.id = 99;
+	bc.action = EXPECT_ACT_SEND;
+	bc.reply = " ";
+	expect_before(e, &bc, 1);
+	buf_init(&cap, 1 << 20);
+	expect_capture(e, &cap);
+	for (w = 0; w < 400; w++) {
+		n = 1 + diff_rand(&s) % 4;
+		for (i = 0; i < n; i++) {
+			k = diff_rand(&s) % DIFF_NPAT;
+			c[i].rx = rx[k];
+			c[i].id = (int)k;
+			c[i].action = EXPECT_ACT_RETURN;
+			c[i].reply = NULL;
+		}
+		rc = expect_wait(e, c, n, 1000, 0, &r);
+		buf_addf(log, "%d:%d:%d:%d [%.*s]", rc, r.outcome, r.before,
+		    r.id, (int)r.match_len, r.match ? r.match : "");
+		for (i = 1; i < 3; i++)
+			if (r.group[i].p != NULL)
+				buf_addf(log, " g%zu=%.*s", i,
+				    (int)r.group[i].len, r.group[i].p);
+		buf_addf(log, " {%s}\n", buf_str(&cap));
+		buf_reset(&cap);
+		if (rc != 0 || r.outcome == EXPECT_EOF)
+			break;
+		if (r.outcome != EXPECT_MATCHED || diff_rand(&s) % 9 == 0) {
+			expect_flush(e);
+			buf_addf(log, "flush {%s}\n", buf_str(&cap));
+			buf_reset(&cap);
+		}
+	}
+	buf_addf(log, "sent {%s}\n", buf_str(&f.sent));
+	expect_free(e);
+	buf_clear(&cap);
+	fake_clear(&f);
+}
+
+static void
+test_memo_diff(void)
+{
+	static const long chunks[] = { 0, 1, 3, -9, -40 };
+	static const size_t windows[] = { 1, 2, 5, EXPECT_WINDOW };
+	struct rx *rx[DIFF_NPAT + 1];
+	struct buf text, want, got;
+	char why[256];
+	size_t i, ci, wi, runs = 0, bad = 0;
+	uint32_t seed;
+
+	for (i = 0; i < DIFF_NPAT; i++)
+		if (rx_compile(diff_pats[i], i == 17 ? 0 : RX_MULTILINE,
+		    &rx[i], why, sizeof why) != 0) {
+			printf("Bail out! %s: %s\n", diff_pats[i], why);
+			exit(99);
+		}
+	rx[DIFF_NPAT] = comp("PG");
+	ok(!rx_resumable(rx[15]) && rx_resumable(rx[0]) &&
+	    rx_context(rx[0]) == 1 && rx_context_bol(rx[0]) &&
+	    rx_context(rx[14]) == 3 && !rx_context_bol(rx[18]) &&
+	    rx_context(rx[1]) == 0, "what rx tells the memo");
+	buf_init(&text, 1 << 16);
+	buf_init(&want, 1 << 20);
+	buf_init(&got, 1 << 20);
+	for (seed = 1; seed <= 60; seed++) {
+		diff_text(seed, &text);
+		for (ci = 0; ci < sizeof chunks / sizeof chunks[0]; ci++) {
+			size_t bufmax = seed % 5 == 0 ? 256 : 0;
+
+			buf_reset(&want);
+			diff_session(&text, chunks[ci], seed, 0, bufmax, rx,
+			    &want);
+			for (wi = 0; wi < sizeof windows / sizeof windows[0];
+			    wi++) {
+				buf_reset(&got);
+				diff_session(&text, chunks[ci], seed,
+				    windows[wi], bufmax, rx, &got);
+				runs++;
+				if (strcmp(buf_str(&got), buf_str(&want)) == 0)
+					continue;
+				if (bad++ < 3)
+					tap_diag("seed %u chunk %ld window %zu:"
+					    "\n%s\nwant:\n%s", seed, chunks[ci],
+					    windows[wi], buf_str(&got),
+					    buf_str(&want));
+			}
+		}
+	}
+	ok(bad == 0, "memo on = memo off: %zu sessions of random output and "
+	    "cases (%zu differ)", runs, bad);
+	buf_clear(&text);
+	buf_clear(&want);
+	buf_clear(&got);
+	for (i = 0; i <= DIFF_NPAT; i++)
+		rx_free(rx[i]);
+}
+
+/* Waits over a script; "id[match]" per result, to compare. */
+struct scripted {
+	struct fake f;
+	struct expect *e;
+	struct buf cap;
+	char log[1024];
+};
+
+static void
+sc_start(struct scripted *sc, const char *text, size_t window)
+{
+	fake_init(&sc->f, 0, 1);
+	fake_add(&sc->f, text, 0, NULL);
+	sc->e = fake_expect(&sc->f, 0);
+	expect_set_memo(sc->e, window);
+	buf_init(&sc->cap, 1 << 16);
+	expect_capture(sc->e, &sc->cap);
+	sc->log[0] = '\0';
+}
+
+static void
+sc_wait(struct scripted *sc, struct rx *const *rx, const int *ids, size_t n)
+{
+	struct expect_case c[8];
+	struct expect_result r;
+	size_t i, l = strlen(sc->log);
+
+	for (i = 0; i < n; i++) {
+		c[i].rx = rx[ids[i]];
+		c[i].id = ids[i];
+		c[i].action = EXPECT_ACT_RETURN;
+		c[i].reply = NULL;
+	}
+	expect_wait(sc->e, c, n, 1000, 0, &r);
+	if (r.outcome == EXPECT_MATCHED && r.group[1].p != NULL)
+		snprintf(sc->log + l, sizeof sc->log - l, "%d[%.*s|%.*s]",
+		    r.id, (int)r.match_len, r.match, (int)r.group[1].len,
+		    r.group[1].p);
+	else if (r.outcome == EXPECT_MATCHED)
+		snprintf(sc->log + l, sizeof sc->log - l, "%d[%.*s]", r.id,
+		    (int)r.match_len, r.match);
+	else
+		snprintf(sc->log + l, sizeof sc->log - l, "o%d", r.outcome);
+}
+
+static void
+sc_end(struct scripted *sc)
+{
+	expect_free(sc->e);
+	buf_clear(&sc->cap);
+	fake_clear(&sc->f);
+}
+
+static void
+test_memo_cases(void)
+{
+	struct rx *rx[8];
+	struct scripted sc;
+	static const int ab[] = { 0, 1 }, ba[] = { 1, 0 }, b[] = { 1 };
+	static const int fx[] = { 2, 3 }, xf[] = { 2, 4 };
+	static const int lb[] = { 5, 6 }, wb[] = { 5, 7 };
+	size_t w;
+	int i;
+
+	rx[0] = comp("A(\\d)");
+	rx[1] = comp("B(\\d)");
+	rx[2] = comp("X");
+	rx[3] = comp("\\bfoo");
+	rx[4] = comp("(?<=X)foo");
+	rx[5] = comp("Y");
+	rx[6] = comp("(?<=Y)(bar)");
+	rx[7] = comp("\\bbar");
+	for (w = 0; w <= 1; w++) {
+		const size_t win = w ? EXPECT_WINDOW : 0;
+
+		/* The winner changes between calls; a later case found
+		 * earlier in the output; the list changes, same patterns. */
+		sc_start(&sc, "A1 B1 A2 B2 A3 A4 B3 B4", win);
+		for (i = 0; i < 3; i++)
+			sc_wait(&sc, rx, ab, 2);
+		sc_wait(&sc, rx, b, 1);
+		sc_wait(&sc, rx, ba, 2);
+		sc_wait(&sc, rx, ab, 2);
+		sc_wait(&sc, rx, b, 1);
+		sc_wait(&sc, rx, ab, 2);
+		sc_wait(&sc, rx, ab, 2);
+		is_str(sc.log, "0[A1|1]1[B1|1]0[A2|2]1[B2|2]0[A3|3]0[A4|4]"
+		    "1[B3|3]1[B4|4]o3", "window %zu: interleaved cases, a "
+		    "later case first, a match kept from an earlier scan, "
+		    "changing lists", win);
+		sc_end(&sc);
+
+		/* \b and lookbehind at the front after a match is taken:
+		 * the text before it has left the subject. */
+		sc_start(&sc, "Xfoo Xfoo", win);
+		sc_wait(&sc, rx, fx, 2);
+		sc_wait(&sc, rx, fx, 2);
+		sc_wait(&sc, rx, fx, 2);
+		is_str(sc.log, "2[X]3[foo]2[X]", "window %zu: \\b matches at "
+		    "the new front", win);
+		sc_end(&sc);
+		sc_start(&sc, "XfooXfoo", win);
+		sc_wait(&sc, rx, xf, 2);
+		sc_wait(&sc, rx, xf, 2);
+		sc_wait(&sc, rx, xf, 2);
+		is_str(sc.log, "2[X]2[X]o3", "window %zu: a lookbehind that "
+		    "matched before the front moved does not after", win);
+		sc_end(&sc);
+		sc_start(&sc, "Ybar Ybar", win);
+		sc_wait(&sc, rx, lb, 2);
+		sc_wait(&sc, rx, wb, 2);
+		sc_wait(&sc, rx, lb, 2);
+		sc_wait(&sc, rx, lb, 2);
+		is_str(sc.log, "5[Y]7[bar]5[Y]o3", "window %zu: cached "
+		    "lookbehind match dropped, \\b found", win);
+		sc_end(&sc);
+	}
+	for (i = 0; i < 8; i++)
+		rx_free(rx[i]);
+}
+
+/*
+ * A multiline ^ after the newline that ends a read asks for more (it does
+ * not fail), so a match across two reads is found however they split;
+ * after the pager's reply, ^ at the front follows bol (the text before the
+ * pager), not the pager's last byte, also for a pattern remembered from
+ * before the reply.
+ */
+static void
+test_memo_bol(void)
+{
+	struct rx *xy = comp("x\n^y"), *pg = comp("PG");
+	struct expect_case c = { NULL, 1, EXPECT_ACT_RETURN, NULL };
+	struct expect_case bc = { NULL, 9, EXPECT_ACT_SEND, " " };
+	struct expect_result r;
+	struct fake f;
+	struct expect *e;
+	size_t w;
+
+	for (w = 0; w <= 1; w++) {
+		fake_init(&f, 0, 1);
+		fake_add(&f, "ax\n", 0, NULL);
+		fake_add(&f, "y", 10, NULL);
+		e = fake_expect(&f, 0);
+		expect_set_memo(e, w ? EXPECT_WINDOW : 0);
+		c.rx = xy;
+		expect_wait(e, &c, 1, 1000, 0, &r);
+		ok(r.outcome == EXPECT_MATCHED && r.match_len == 3,
+		    "window %zu: x\\n^y across two reads", w);
+		expect_free(e);
+		fake_clear(&f);
+
+		fake_init(&f, 0, 1);
+		fake_add(&f, "abc\nPGadmin: x", 0, NULL);
+		e = fake_expect(&f, 0);
+		expect_set_memo(e, w ? EXPECT_WINDOW : 0);
+		bc.rx = pg;
+		expect_before(e, &bc, 1);
+		c.rx = rx_prompt;
+		expect_wait(e, &c, 1, 1000, 0, &r);
+		ok(r.outcome == EXPECT_MATCHED && !r.before && r.id == 1,
+		    "window %zu: ^admin: right after the pager (outcome %d)",
+		    w, r.outcome);
+		is_str(buf_str(&f.sent), " ", "window %zu: the pager answered",
+		    w);
+		expect_free(e);
+		fake_clear(&f);
+	}
+	rx_free(xy);
+	rx_free(pg);
+}
+
+/*
+ * A pattern freed and another compiled (often at the same address): the
+ * memo of the first must not answer for the second.  "START" holds the
+ * buffer (a partial) while "nothing" found no match in it; "bar", in the
+ * place of "nothing", must find its match there at EOF.
+ */
+static void
+test_memo_reuse(void)
+{
+	struct fake f;
+	struct expect *e;
+	struct expect_case c[2];
+	struct expect_result r;
+	struct rx *hold = comp("START[^!]*!"), *a = comp("nothing"), *b;
+	const void *was = a;
+
+	fake_init(&f, 0, 1);
+	fake_add(&f, "START bar ", 0, NULL);
+	fake_add(&f, "end", 500, NULL);
+	e = fake_expect(&f, 0);
+	c[0] = (struct expect_case){ hold, 0, EXPECT_ACT_RETURN, NULL };
+	c[1] = (struct expect_case){ a, 1, EXPECT_ACT_RETURN, NULL };
+	expect_wait(e, c, 2, 100, 0, &r);
+	is_int(r.outcome, EXPECT_TIMEOUT, "reuse: the partial holds the text");
+	rx_free(a);
+	b = comp("bar");
+	tap_diag("reuse: the new pattern is %sat the old one's address",
+	    (const void *)b == was ? "" : "not ");
+	ok(rx_id(b) != 0 && rx_id(b) != rx_id(hold), "reuse: ids differ");
+	c[1].rx = b;
+	expect_wait(e, c, 2, 1000, 0, &r);
+	ok(r.outcome == EXPECT_MATCHED && r.id == 1 && r.match_len == 3 &&
+	    memcmp(r.match, "bar", 3) == 0, "reuse: the new pattern's match "
+	    "in the text the old one had searched");
+	expect_free(e);
+	fake_clear(&f);
+	rx_free(hold);
+	rx_free(b);
+}
+
+/*
+ * The work bound: service-list output as the CLI sends it (a pager every
+ * 40 lines), read through the dialogs' cases, one wait per line.  The
+ * bytes handed to PCRE2 stay within a small constant of the input (each
+ * case looks at each byte about once); without the memo they do not.
+ */
+struct svcgen {
+	uint64_t total, sent;
+	size_t line, pos, nlines;
+	int pager_due, waiting, done;
+	const char *cur;
+};
+
+static const char *const svc_lines[] = {
+	"Cisco Certificate Expiry Monitor[STARTED]\r\n",
+	"Cisco DRF Local[STARTED]\r\n",
+	"Cisco DRF Master[STOPPED]  Commanded Out of Service\r\n",
+	"System SSH [STARTED]\r\n",
+	"Cisco XCP Router[ STARTED ]\r\n",
+	"\x1b[KCisco Tomcat[STARTED]\r\n",
+	"Cisco AXL Web Service[STOPPED]  Service Not Activated\r\n",
+	("Cisco XCP XMPP Federation Connection Manager[STOPPED]  Service Not "
+	    "Activated\r\n"),
+};
+static const char svc_pager[] = "\x1b[1mPress <enter> for 1 line, <space> "
+    "for one page, or <q> to quit\x1b[0m";
+
+static int
+svc_read(void *arg, char *p, size_t n, int timeout_ms)
+{
+	struct svcgen *g = arg;
+	size_t k = 0, len;
+
+	(void)timeout_ms;
+	if (g->done)
+		return ERR_EOF;
+	while (k < n && !g->waiting && !g->done) {
+		if (g->cur == NULL) {
+			if (g->sent >= g->total)
+				g->cur = "\r\nadmin:";
+			else if (g->pager_due)
+				g->cur = svc_pager;
+			else
+				g->cur = svc_lines[g->line++ % 8];
+			g->pos = 0;
+		}
+		len = strlen(g->cur);
+		while (k < n && g->pos < len)
+			p[k++] = g->cur[g->pos++];
+		if (g->pos < len)
+			break;
+		if (g->cur == svc_pager) {
+			g->waiting = 1;
+			g->pager_due = 0;
+		} else if (g->cur[2] == 'a' && g->sent >= g->total) {
+			g->done = 1;
+		} else if (++g->nlines % 40 == 0) {
+			g->pager_due = 1;
+		}
+		g->cur = NULL;
+	}
+	g->sent += k;
+	return (int)k;
+}
+
+static int
+svc_write(void *arg, const char *p, size_t n)
+{
+	struct svcgen *g = arg;
+
+	if (n == 1 && p[0] == ' ' && g->waiting) {
+		g->waiting = 0;
+		g->cur = "\r\x1b[K";
+		g->pos = 0;
+	}
+	return 0;
+}
+
+static void
+svc_run(uint64_t total, size_t window, uint64_t *read, uint64_t *scanned,
+    uint64_t *lines)
+{
+	struct svcgen g;
+	struct expect_io io = { svc_read, svc_write, NULL };
+	struct expect_case c[2];
+	struct expect_result r;
+	struct expect *e;
+	struct rx *sv = comp("[A-Za-z][A-Za-z ]*\\[ ?(STARTED|STOPPED|"
+	    "STARTING|STOPPING)");
+
+	memset(&g, 0, sizeof g);
+	g.total = total;
+	io.arg = &g;
+	e = expect_new(&io, 0);
+	expect_set_memo(e, window);
+	expect_before(e, before, 2);
+	c[0] = (struct expect_case){ rx_prompt, 3, EXPECT_ACT_RETURN, NULL };
+	c[1] = (struct expect_case){ sv, 4, EXPECT_ACT_RETURN, NULL };
+	*lines = 0;
+	while (expect_wait(e, c, 2, 1000, 0, &r) == 0 &&
+	    r.outcome == EXPECT_MATCHED && r.id == 4)
+		(*lines)++;
+	if (r.outcome != EXPECT_MATCHED || r.id != 3)
+		tap_diag("svc: ended with outcome %d id %d", r.outcome, r.id);
+	*read = expect_bytes_read(e);
+	*scanned = expect_bytes_scanned(e);
+	expect_free(e);
+	rx_free(sv);
+}
+
+static void
+test_memo_work(void)
+{
+	uint64_t rd, sc, lines, rd0, sc0, lines0;
+
+	svc_run(8u << 20, EXPECT_WINDOW, &rd, &sc, &lines);
+	ok(rd >= 8u << 20 && lines > 190000, "work: %llu bytes, %llu service "
+	    "lines", (unsigned long long)rd, (unsigned long long)lines);
+	ok(sc <= 8 * rd, "work: %llu bytes handed to PCRE2 for %llu read "
+	    "(%.1fx, at most 8x: 4 cases, each byte about once)",
+	    (unsigned long long)sc, (unsigned long long)rd,
+	    (double)sc / (double)rd);
+	svc_run(256u << 10, 0, &rd0, &sc0, &lines0);
+	ok(sc0 > 8 * rd0, "work: without the memo %.1fx (the bound above "
+	    "catches rescanning)", (double)sc0 / (double)rd0);
+	svc_run(256u << 10, EXPECT_WINDOW, &rd, &sc, &lines);
+	ok(lines == lines0 && rd == rd0, "work: the same %llu lines with and "
+	    "without", (unsigned long long)lines);
+}
+
 int
 main(void)
 {
@@ -775,6 +1271,11 @@ main(void)
 	test_hostile();
 	test_misc();
 	test_stream();
+	test_memo_cases();
+	test_memo_bol();
+	test_memo_reuse();
+	test_memo_diff();
+	test_memo_work();
 	rx_free(rx_pager);
 	rx_free(rx_fail);
 	rx_free(rx_prompt);

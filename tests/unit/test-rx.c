@@ -1,12 +1,16 @@
 /*
  * Unit tests for rx: compile errors with PCRE2's message and offset, flags,
- * groups, partial matching, NOTBOL, invalid UTF-8 and work limits.
+ * groups, partial matching, NOTBOL, invalid UTF-8, work limits, what the
+ * expect engine's memo asks of a pattern, and CERTREGEN_NO_JIT (this
+ * program run again with it set).
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "rx.h"
@@ -25,8 +29,46 @@ comp(const char *pat, int flags)
 	return rx;
 }
 
+/* Run again with CERTREGEN_NO_JIT=1: 0 when it compiled without the JIT
+ * and the interpreter matched, partial matching included. */
+static int
+nojit_child(void)
+{
+	struct rx *rx;
+	size_t ov[2 * RX_GROUPS];
+	char why[256];
+
+	if (rx_compile("Cisco (\\w+)\\[", 0, &rx, why, sizeof why) != 0)
+		return 2;
+	if (!rx_jit_disabled() || rx_jit(rx) ||
+	    rx_exec(rx, NULL, "x Cisco Tomcat[", 15, 0, ov) != RX_MATCH ||
+	    ov[2] != 8 || rx_exec(rx, NULL, "x Cis", 5, RX_PARTIAL, ov) !=
+	    RX_PARTIALMATCH)
+		return 1;
+	rx_free(rx);
+	return 0;
+}
+
+static void
+test_nojit(const char *self)
+{
+	pid_t pid;
+	int st = 0;
+
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		if (setenv("CERTREGEN_NO_JIT", "1", 1) == 0)
+			execl("/proc/self/exe", self, "--no-jit-child",
+			    (char *)NULL);
+		_exit(127);
+	}
+	ok(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0, "CERTREGEN_NO_JIT=1: the interpreter only "
+	    "(status %d)", st);
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct rx *rx = NULL;
 	struct rx_md *md;
@@ -34,6 +76,9 @@ main(void)
 	char why[256];
 	char *big;
 	int r;
+
+	if (argc == 2 && strcmp(argv[1], "--no-jit-child") == 0)
+		return nojit_child();
 
 	/* Compile errors. */
 	r = rx_compile("abc(", 0, &rx, why, sizeof why);
@@ -89,6 +134,48 @@ main(void)
 	is_int(rx_exec(rx, md, "xadmin:", 7, 0, ov), RX_NOMATCH,
 	    "not inside a line");
 	rx_free(rx);
+	/* A multiline ^ after a final newline asks for more (ALT_CIRCUMFLEX),
+	 * and so does one set with (?m). */
+	rx = comp("x\\n^y", RX_MULTILINE);
+	is_int(rx_exec(rx, md, "ax\n", 3, RX_PARTIAL, ov), RX_PARTIALMATCH,
+	    "x\\n^y on \"ax\\n\": partial, not a failure");
+	is_int(ov[0], 1, "from x");
+	is_int(rx_exec(rx, md, "ax\ny", 4, RX_PARTIAL, ov), RX_MATCH,
+	    "then the match");
+	rx_free(rx);
+	rx = comp("(?m)x\\n^y", 0);
+	is_int(rx_exec(rx, md, "ax\n", 3, RX_PARTIAL, ov), RX_PARTIALMATCH,
+	    "the same with (?m)");
+	rx_free(rx);
+
+	/* Resuming: a start offset keeps the subject's start. */
+	rx = comp("^admin:", RX_MULTILINE);
+	is_int(rx_exec_at(rx, md, "ab\nadmin:", 9, 2, 0, ov), RX_MATCH,
+	    "rx_exec_at: ^ after a newline before start");
+	is_int(ov[0], 3, "at 3");
+	is_int(rx_exec_at(rx, md, "admin:", 6, 1, 0, ov), RX_NOMATCH,
+	    "nothing before start");
+	ok(rx_resumable(rx) && rx_context(rx) == 1 && rx_context_bol(rx),
+	    "^: resumable, context 1 (a multiline ^ only)");
+	ok(rx_id(rx) != 0, "an id");
+	rx_free(rx);
+	rx = comp("(?<=ab)c|\\bd", 0);
+	is_int(rx_exec_at(rx, md, "xabc", 4, 3, 0, ov), RX_MATCH,
+	    "rx_exec_at: lookbehind sees before start");
+	ok(rx_context(rx) == 2 && !rx_context_bol(rx), "lookbehind: context "
+	    "2");
+	rx_free(rx);
+	rx = comp("a(*COMMIT)b|\\Gc", 0);
+	ok(!rx_resumable(rx), "verbs, \\G: not resumable");
+	rx_free(rx);
+	rx = comp("(a+)+$", 0);
+	big = malloc(5001);
+	memset(big, 'a', 5000);
+	big[4999] = '!';
+	is_int(rx_exec_at(rx, md, big, 5000, 0, 0, ov), RX_LIMIT,
+	    "rx_exec_at: a work limit is RX_LIMIT");
+	free(big);
+	rx_free(rx);
 
 	/* Bytes, not UTF-8. */
 	rx = comp("a.b", 0);
@@ -120,5 +207,7 @@ main(void)
 	rx_md_free(md);
 	rx_free(NULL);
 	rx_md_free(NULL);
+	tap_diag("CERTREGEN_NO_JIT here: %d", rx_jit_disabled());
+	test_nojit(argv[0]);
 	return tap_done();
 }
