@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "sim-axl.h"
 #include "sim-events.h"
+#include "sim-fault.h"
 #include "sim-state.h"
 #include "sim-util.h"
 
@@ -178,8 +179,8 @@ axl_envelope_close(struct buf *b, const char *op)
 	buf_addf(b, "</ns:%sResponse></soapenv:Body></soapenv:Envelope>", op);
 }
 
-void
-axl_handle(struct sim_cluster *cl, struct sim_node *n,
+static void
+axl_process(struct sim_cluster *cl, struct sim_node *n,
     const struct axl_request *req, struct buf *resp)
 {
 	char ns[128], op[64] = "", name[128] = "", ha[16] = "";
@@ -284,7 +285,7 @@ axl_handle(struct sim_cluster *cl, struct sim_node *n,
 	on = strcasecmp(ha, "true") == 0 || strcmp(ha, "t") == 0;
 	prev = g->ha;
 	state_ha_set(cl, g, on);
-	events_emit("ha", json_pack("{s:s,s:b,s:s,s:b}", "group", g->name,
+	events_emit(cl, "ha", json_pack("{s:s,s:b,s:s,s:b}", "group", g->name,
 	    "value", on, "by", "axl", "previous", prev));
 	axl_envelope_open(&b, op, ns);
 	buf_addf(&b, "<return>%s</return>", g->uuid);
@@ -295,4 +296,87 @@ out:
 	if (doc != NULL)
 		xmlFreeDoc(doc);
 	buf_clear(&b);
+}
+
+/* The operation an authenticated POST /axl/ asks for, into op; 0 when it
+ * is not such a request. */
+static int
+axl_op(const struct sim_cluster *cl, const struct axl_request *req,
+    char *op, size_t sz)
+{
+	xmlDoc *doc;
+	xmlNode *body, *opn;
+	int r = 0;
+
+	if (strcmp(req->method, "POST") != 0 || strncmp(req->path, "/axl",
+	    4) != 0 || !axl_auth_ok(cl, req->authorization))
+		return 0;
+	doc = xmlReadMemory(req->body, (int)req->body_len, "axl.xml", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	body = doc ? axl_child(xmlDocGetRootElement(doc), "Body") : NULL;
+	if (body != NULL && (opn = axl_first_element(body)) != NULL) {
+		snprintf(op, sz, "%s", (const char *)opn->name);
+		r = 1;
+	}
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	return r;
+}
+
+/* What an axl fault puts in place of the reply. */
+static int
+axl_fault_reply(const struct sim_fault *f, const char *op, struct buf *resp)
+{
+	struct buf b;
+
+	buf_reset(resp);
+	switch (f->mode) {
+	case AXL_MODE_HTTP500:
+		buf_init(&b, 4096);
+		buf_addstr(&b, "<html><head><title>Apache Tomcat - Error "
+		    "report</title></head><body><h1>HTTP Status 500 - "
+		    "Internal Server Error</h1></body></html>");
+		buf_addstr(resp, "HTTP/1.1 500 Internal Server Error\r\n"
+		    "Server: \r\nContent-Type: text/html;charset=utf-8\r\n");
+		buf_addf(resp, "Content-Length: %zu\r\nConnection: close"
+		    "\r\n\r\n", b.len);
+		buf_add(resp, buf_str(&b), b.len);
+		buf_clear(&b);
+		return AXL_REPLY;
+	case AXL_MODE_SOAP:
+		axl_fault(resp, 500, "Internal Server Error", NULL,
+		    "soapenv:Server", "Simulated AXL fault (vos-sim)", -1, op);
+		return AXL_REPLY;
+	default:
+		return AXL_RESET;
+	}
+}
+
+int
+axl_handle(struct sim_cluster *cl, struct sim_node *n,
+    const struct axl_request *req, struct buf *resp)
+{
+	struct sim_fault f;
+	char op[64] = "";
+	int fired;
+
+	fired = axl_op(cl, req, op, sizeof op) &&
+	    fault_take(cl, n, FAULT_AXL, op, 0, NULL, 0, &f);
+	if (!fired) {
+		axl_process(cl, n, req, resp);
+		return AXL_REPLY;
+	}
+	/* before: the request is not carried out (slow: it is, late);
+	 * after: it is, and then its reply is lost or late. */
+	if (f.mode == AXL_MODE_SLOW) {
+		if (!f.after && sim_sleep_ms(f.ms) != 0)
+			return AXL_RESET;
+		axl_process(cl, n, req, resp);
+		if (f.after && sim_sleep_ms(f.ms) != 0)
+			return AXL_RESET;
+		return AXL_REPLY;
+	}
+	if (f.after)
+		axl_process(cl, n, req, resp);
+	return axl_fault_reply(&f, op, resp);
 }

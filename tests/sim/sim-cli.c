@@ -45,6 +45,7 @@ struct cli {
 	int quit;               /* q at the pager: discard the rest */
 	int slow_ms;
 	int stall_on, stall_lines, stall_ms;
+	int nul_on;             /* nul-bytes fault: a NUL inside each line */
 	/* input */
 	char in[512];
 	size_t inlen, inpos;
@@ -185,10 +186,32 @@ cli_line(struct cli *c, const char *p, size_t n)
 		sim_sleep_ms(c->slow_ms);
 	if (c->ansi && (c->cmd_lines % 3) == 1)
 		cli_rawstr(c, "\r");
-	cli_raw(c, p, n);
+	if (c->nul_on) {
+		cli_raw(c, p, n / 2);
+		cli_raw(c, "", 1);
+		cli_raw(c, p + n / 2, n - n / 2);
+	} else
+		cli_raw(c, p, n);
 	cli_rawstr(c, c->ansi && (c->cmd_lines % 2) ? "\r\r\n" : "\r\n");
 	c->lines++;
 	c->cmd_lines++;
+}
+
+/* The huge-line fault: bytes of printable filler without a newline, so
+ * that the command's first line ends up after them. */
+static void
+cli_huge(struct cli *c, int bytes)
+{
+	char chunk[65536];
+	size_t i, left = bytes > 0 ? (size_t)bytes : 0, k;
+
+	for (i = 0; i < sizeof chunk; i++)
+		chunk[i] = (char)('A' + i % 26);
+	while (left > 0 && c->end < 0) {
+		k = left < sizeof chunk ? left : sizeof chunk;
+		cli_raw(c, chunk, k);
+		left -= k;
+	}
 }
 
 /* Print text whose lines end in '\n'; a last line without one is written
@@ -239,14 +262,18 @@ cli_erase(struct cli *c, size_t n)
 }
 
 /* Read a line with echo and editing into out; 0, or -1 when the session
- * ended.  Characters closer than drop_ms to the last kept one are lost,
- * as on nodes whose input mode drops fast typing (Enter never is). */
+ * ended.  Characters closer than drop_ms to the last kept one of the line
+ * are lost, as on nodes whose input mode drops fast typing (Enter never
+ * is; the first character of a line always counts, however soon after
+ * the prompt it comes: the gap measured is the typing's, not the
+ * network's). */
 static int
 cli_readline(struct cli *c, char *out, size_t sz)
 {
 	size_t len = 0;
 	int ch, esc = 0;
 
+	c->last_accept = -1000000;
 	for (;;) {
 		if ((ch = cli_getc(c, -1)) < 0)
 			return -1;
@@ -344,7 +371,7 @@ cli_action_error(struct cli *c, const char *action, const char *key,
 
 	if (file != NULL)
 		json_object_set_new(o, "file", events_str(file));
-	events_emit("action-error", o);
+	events_emit(c->cl, "action-error", o);
 }
 
 static void
@@ -670,7 +697,7 @@ static void
 cli_svc_event(struct cli *c, const char *svc, const char *action, int state,
     int64_t begin, const char *result)
 {
-	events_emit("svc", json_pack("{s:s,s:s,s:s,s:s,s:I,s:s}", "node",
+	events_emit(c->cl, "svc", json_pack("{s:s,s:s,s:s,s:s,s:I,s:s}", "node",
 	    c->n->name, "service", svc, "action", action, "state",
 	    sim_svc_state_name(state), "begin", (json_int_t)begin, "result",
 	    result));
@@ -697,7 +724,7 @@ cli_svc_action(struct cli *c, char **argv, int argc, const char *action)
 	int i, state, ha, stop_ms, start_ms, stuck = 0, fail = 0, settle_ms;
 	int restart = strcmp(action, "restart") == 0;
 	int stop = strcmp(action, "stop") == 0;
-	int64_t begin = events_t();
+	int64_t begin = events_t(c->cl);
 
 	buf_init(&nm, CLI_LINE_MAX + 1);    /* the words of one line fit */
 	for (i = 0; i < argc; i++)
@@ -1077,7 +1104,7 @@ cli_run(struct sim_cluster *cl, struct sim_node *n, struct sim_io *io)
 		if (cli_readline(&c, line, sizeof line) != 0)
 			break;
 		if (c.dropped > 0)
-			events_emit("fault", json_pack("{s:s,s:s,s:i,s:o}",
+			events_emit(cl, "fault", json_pack("{s:s,s:s,s:i,s:o}",
 			    "node", n->name, "kind", "drop-input", "dropped",
 			    c.dropped, "line", events_str(line)));
 		{
@@ -1093,7 +1120,7 @@ cli_run(struct sim_cluster *cl, struct sim_node *n, struct sim_io *io)
 			c.end = CLI_END_FAULT;
 			break;
 		}
-		events_emit("cmd", json_pack("{s:s,s:o}", "node", n->name,
+		events_emit(cl, "cmd", json_pack("{s:s,s:o}", "node", n->name,
 		    "line", events_str(line)));
 		c.lines = c.cmd_lines = c.quit = 0;
 		c.slow_ms = 0;
@@ -1105,6 +1132,11 @@ cli_run(struct sim_cluster *cl, struct sim_node *n, struct sim_io *io)
 			c.stall_lines = f.lines;
 			c.stall_ms = f.ms;
 		}
+		c.nul_on = fault_take(cl, n, FAULT_NUL, line, c.ncmd, NULL, 0,
+		    &f);
+		if (fault_take(cl, n, FAULT_HUGE_LINE, line, c.ncmd, NULL, 0,
+		    &f))
+			cli_huge(&c, f.bytes);
 		cli_dispatch(&c, line);
 		if (c.end < 0 && fault_take(cl, n, FAULT_DROP, line, c.ncmd,
 		    NULL, 1, &f)) {

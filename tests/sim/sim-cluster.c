@@ -304,12 +304,22 @@ sim_port_name(int port)
 
 static const char *const fault_names[] = { "drop", "slow", "stall",
 	"regen-fail", "service-fail", "service-hang", "hostkey-changed",
-	"auth-reject", "ansi", "tiny-pty", "drop-input" };
+	"auth-reject", "ansi", "tiny-pty", "drop-input", "huge-line",
+	"nul-bytes", "axl" };
 
 const char *
 sim_fault_kind_name(int kind)
 {
 	return kind >= 0 && kind < FAULT_KIND_COUNT ? fault_names[kind] : "?";
+}
+
+static const char *const axl_mode_names[] = { "http-500", "soap-fault",
+	"reset", "slow" };
+
+const char *
+sim_axl_mode_name(int mode)
+{
+	return mode >= 0 && mode < AXL_MODE_COUNT ? axl_mode_names[mode] : "?";
 }
 
 /* ------------------------------------------------------------ lookups */
@@ -351,7 +361,7 @@ sim_node_svc(struct sim_node *n, const char *name)
 
 static const char *const fault_keys[] = { "kind", "node", "match", "prefix",
 	"at", "when", "count", "ms", "lines", "rows", "unit", "service",
-	NULL };
+	"bytes", "mode", NULL };
 
 static void
 fault_parse(struct lctx *c, config_setting_t *g, struct sim_fault *f)
@@ -397,7 +407,7 @@ fault_parse(struct lctx *c, config_setting_t *g, struct sim_fault *f)
 	}
 	switch (f->kind) {
 	case FAULT_DROP: case FAULT_STALL: case FAULT_REGEN_FAIL:
-	case FAULT_SVC_FAIL: case FAULT_SVC_HANG:
+	case FAULT_SVC_FAIL: case FAULT_SVC_HANG: case FAULT_AXL:
 		f->count = 1;
 		break;
 	default:
@@ -406,8 +416,25 @@ fault_parse(struct lctx *c, config_setting_t *g, struct sim_fault *f)
 	if (lctx_int(c, g, "count", &f->count, 0, 1000000) && f->count == 0)
 		f->count = -1;
 	f->ms = f->kind == FAULT_SLOW ? 200 : f->kind == FAULT_DROP_INPUT ?
-	    30 : 0;
+	    30 : f->kind == FAULT_AXL ? 3000 : 0;
 	lctx_int(c, g, "ms", &f->ms, 0, 3600000);
+	f->bytes = 1 << 20;
+	if (lctx_int(c, g, "bytes", &f->bytes, 1, 64 << 20) &&
+	    f->kind != FAULT_HUGE_LINE)
+		lctx_err(c, g, "'bytes' is for huge-line faults");
+	f->mode = -1;
+	if (lctx_str(c, g, "mode", tmp, sizeof tmp)) {
+		for (i = 0; i < AXL_MODE_COUNT; i++)
+			if (strcmp(tmp, axl_mode_names[i]) == 0)
+				f->mode = i;
+		if (f->kind != FAULT_AXL)
+			lctx_err(c, g, "'mode' is for axl faults");
+		else if (f->mode < 0)
+			lctx_err(c, g, "axl mode is http-500, soap-fault, "
+			    "reset or slow");
+	} else if (f->kind == FAULT_AXL)
+		lctx_err(c, g, "an axl fault needs a mode (http-500, "
+		    "soap-fault, reset or slow)");
 	f->lines = 2;
 	lctx_int(c, g, "lines", &f->lines, 0, 100000);
 	f->rows = 6;
@@ -672,14 +699,52 @@ svcs_build(struct lctx *c, struct sim_cluster *cl, struct sim_node *n,
 	}
 }
 
+/* A node's "key = { unit = days; }" into each unit's validity_days
+ * (regen 0) or regen_days (regen 1; 0 days is refused there, it means
+ * the default). */
+static void
+validity_parse(struct lctx *c, struct sim_node *n, const config_setting_t *g,
+    const char *key, int regen)
+{
+	config_setting_t *val = g ? config_setting_get_member(g, key) : NULL;
+	int i, len, days;
+
+	if (val == NULL)
+		return;
+	if (!config_setting_is_group(val)) {
+		lctx_err(c, val, "%s is a group { unit = days; }", key);
+		return;
+	}
+	len = config_setting_length(val);
+	for (i = 0; i < len; i++) {
+		config_setting_t *m = config_setting_get_elem(val,
+		    (unsigned)i);
+		struct sim_unit *x;
+
+		x = sim_node_unit(n, config_setting_name(m));
+		if (x == NULL) {
+			lctx_err(c, m, "no unit '%s' on %s",
+			    config_setting_name(m), n->name);
+			continue;
+		}
+		if (!lctx_int(c, val, config_setting_name(m), &days, -36500,
+		    36500))
+			continue;
+		if (!regen)
+			x->validity_days = days;
+		else if (days == 0)
+			lctx_err(c, m, "%s: 0 days (leave the unit out for "
+			    "the default)", key);
+		else
+			x->regen_days = days;
+	}
+}
+
 static void
 units_build(struct lctx *c, struct sim_node *n, const config_setting_t *g)
 {
 	const char *const *u = n->product == SIM_IMP ? imp_units : cucm_units;
-	config_setting_t *val = g ? config_setting_get_member(g, "validity") :
-	    NULL;
 	char words[256], *p, *save = NULL;
-	int days;
 
 	n->nunits = 0;
 	for (; *u != NULL; u++) {
@@ -690,30 +755,8 @@ units_build(struct lctx *c, struct sim_node *n, const config_setting_t *g)
 		x->ec = strstr(*u, "-ECDSA") != NULL;
 		x->validity_days = 1826;
 	}
-	if (val != NULL) {
-		int i, len = config_setting_length(val);
-
-		for (i = 0; i < len; i++) {
-			config_setting_t *m = config_setting_get_elem(val,
-			    (unsigned)i);
-			struct sim_unit *x;
-
-			if (config_setting_name(m) == NULL) {
-				lctx_err(c, m, "validity is a group "
-				    "{ unit = days; }");
-				break;
-			}
-			x = sim_node_unit(n, config_setting_name(m));
-			if (x == NULL) {
-				lctx_err(c, m, "no unit '%s' on %s",
-				    config_setting_name(m), n->name);
-				continue;
-			}
-			if (lctx_int(c, val, config_setting_name(m), &days,
-			    -36500, 36500))
-				x->validity_days = days;
-		}
-	}
+	validity_parse(c, n, g, "validity", 0);
+	validity_parse(c, n, g, "regen_validity", 1);
 	memcpy(words, n->ca_units, strlen(n->ca_units) + 1);
 	for (p = strtok_r(words, " ", &save); p != NULL;
 	    p = strtok_r(NULL, " ", &save)) {
@@ -729,7 +772,7 @@ units_build(struct lctx *c, struct sim_node *n, const config_setting_t *g)
 
 static const char *const node_keys[] = { "name", "fqdn", "ip", "ssh_port",
 	"product", "cucm_role", "db_role", "version", "credentials", "ports",
-	"cli", "ca_signed", "validity", "services", NULL };
+	"cli", "ca_signed", "validity", "regen_validity", "services", NULL };
 
 static int
 version_major(const char *v)

@@ -60,7 +60,8 @@ struct sim_unit {
 	char name[32];      /* "tomcat", "cup-xmpp-ECDSA", "CallManager" */
 	int ec;             /* ECDSA key */
 	int ca_signed;      /* wanted at first start / current state */
-	int validity_days;  /* validity of certificates made for it */
+	int validity_days;  /* validity of its first certificate */
+	int regen_days;     /* of a regenerated one (0: 1826, VOS's 5 years) */
 	X509 *cert;         /* what the node stores (show cert own) */
 	EVP_PKEY *key;
 	X509 *served;       /* what its service presents */
@@ -147,6 +148,9 @@ enum sim_fault_kind {
 	FAULT_ANSI,
 	FAULT_TINY_PTY,
 	FAULT_DROP_INPUT,
+	FAULT_HUGE_LINE,    /* a huge line without newline before the output */
+	FAULT_NUL,          /* a NUL byte inside each output line */
+	FAULT_AXL,          /* an AXL request fails (mode) */
 	FAULT_KIND_COUNT
 };
 
@@ -163,7 +167,21 @@ struct sim_fault {
 	int lines;              /* stall after this many lines */
 	int rows;               /* tiny-pty */
 	char arg[SIM_NAME];     /* unit or service */
+	int bytes;              /* huge-line */
+	int mode;               /* axl: enum sim_axl_mode */
 };
+
+/* What an axl fault does to the request. */
+enum sim_axl_mode {
+	AXL_MODE_HTTP500,   /* HTTP 500 with an HTML page, no SOAP */
+	AXL_MODE_SOAP,      /* HTTP 500 with a SOAP fault (axlcode -1) */
+	AXL_MODE_RESET,     /* the TCP connection is reset, no reply */
+	AXL_MODE_SLOW,      /* the reply comes ms later */
+	AXL_MODE_COUNT
+};
+const char *sim_axl_mode_name(int mode);
+
+struct sim_events;
 
 struct sim_cluster {
 	char name[SIM_NAME];
@@ -190,6 +208,8 @@ struct sim_cluster {
 	X509 *ca;
 	EVP_PKEY *ca_key;
 	int restarted;          /* the state directory was used before */
+	struct sim_events *events;  /* STATE/events.jsonl (sim-events) */
+	void *tls;              /* sim-tls's SSL_CTX */
 	pthread_mutex_t lock;   /* guards every mutable field */
 };
 

@@ -1,4 +1,5 @@
-/* sim-events: the JSON-lines event log, shared by every session thread. */
+/* sim-events: the JSON-lines event log of a cluster, shared by every
+ * session thread of that cluster. */
 #include "config.h"
 
 #include <pthread.h>
@@ -8,14 +9,17 @@
 
 #include "buf.h"
 #include "esc.h"
+#include "sim-cluster.h"
 #include "sim-events.h"
 #include "sim-util.h"
 
-static pthread_mutex_t events_lock = PTHREAD_MUTEX_INITIALIZER;
-static FILE *events_fp;
-static int64_t events_base;  /* monotonic ms at t == events_offset */
-static int64_t events_offset;
-static int events_failed;
+struct sim_events {
+	pthread_mutex_t lock;
+	FILE *fp;
+	int64_t base;       /* monotonic ms at t == offset */
+	int64_t offset;
+	int failed;
+};
 
 /* The t of the last complete line of an existing log, or -1. */
 static int64_t
@@ -44,35 +48,49 @@ events_last_t(const char *path)
 }
 
 int
-events_open(const char *path)
+events_open(struct sim_cluster *cl, const char *path)
 {
+	struct sim_events *e;
 	int64_t last = events_last_t(path);
 
-	events_offset = last >= 0 ? last + 1 : 0;
-	events_base = sim_now_ms();
-	if ((events_fp = fopen(path, "ae")) == NULL)
+	if (cl->events != NULL || (e = calloc(1, sizeof *e)) == NULL)
 		return -1;
+	if ((e->fp = fopen(path, "ae")) == NULL) {
+		free(e);
+		return -1;
+	}
+	pthread_mutex_init(&e->lock, NULL);
+	e->offset = last >= 0 ? last + 1 : 0;
+	e->base = sim_now_ms();
+	cl->events = e;
 	return 0;
 }
 
+/* Only once no thread of the cluster runs any more. */
 void
-events_close(void)
+events_close(struct sim_cluster *cl)
 {
-	pthread_mutex_lock(&events_lock);
-	if (events_fp != NULL)
-		fclose(events_fp);
-	events_fp = NULL;
-	pthread_mutex_unlock(&events_lock);
+	struct sim_events *e = cl->events;
+
+	if (e == NULL)
+		return;
+	cl->events = NULL;
+	fclose(e->fp);
+	pthread_mutex_destroy(&e->lock);
+	free(e);
 }
 
 int64_t
-events_t(void)
+events_t(struct sim_cluster *cl)
 {
+	struct sim_events *e = cl->events;
 	int64_t t;
 
-	pthread_mutex_lock(&events_lock);
-	t = events_offset + sim_now_ms() - events_base;
-	pthread_mutex_unlock(&events_lock);
+	if (e == NULL)
+		return 0;
+	pthread_mutex_lock(&e->lock);
+	t = e->offset + sim_now_ms() - e->base;
+	pthread_mutex_unlock(&e->lock);
 	return t;
 }
 
@@ -92,30 +110,36 @@ events_str(const char *s)
 }
 
 void
-events_emit(const char *ev, json_t *fields)
+events_emit(struct sim_cluster *cl, const char *ev, json_t *fields)
 {
-	json_t *o = json_object();
+	struct sim_events *e = cl->events;
+	json_t *o;
 	char *line;
 
-	pthread_mutex_lock(&events_lock);
+	if (e == NULL) {
+		json_decref(fields);
+		return;
+	}
+	o = json_object();
+	pthread_mutex_lock(&e->lock);
 	json_object_set_new(o, "t",
-	    json_integer(events_offset + sim_now_ms() - events_base));
+	    json_integer(e->offset + sim_now_ms() - e->base));
 	json_object_set_new(o, "ev", json_string(ev));
 	if (fields != NULL) {
 		json_object_update(o, fields);
 		json_decref(fields);
 	}
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (events_fp != NULL && line != NULL) {
-		if (fprintf(events_fp, "%s\n", line) < 0 ||
-		    fflush(events_fp) != 0) {
-			if (!events_failed)
-				fprintf(stderr, "vos-sim: cannot write the "
-				    "event log\n");
-			events_failed = 1;
+	if (line != NULL) {
+		if (fprintf(e->fp, "%s\n", line) < 0 ||
+		    fflush(e->fp) != 0) {
+			if (!e->failed)
+				fprintf(stderr, "vos-sim: %s: cannot write the "
+				    "event log\n", cl->name);
+			e->failed = 1;
 		}
 	}
 	free(line);
 	json_decref(o);
-	pthread_mutex_unlock(&events_lock);
+	pthread_mutex_unlock(&e->lock);
 }

@@ -64,10 +64,15 @@ fault_take(struct sim_cluster *cl, const struct sim_node *n, int kind,
 		json_object_set_new(o, "line", events_str(line));
 	if (arg != NULL)
 		json_object_set_new(o, "arg", events_str(arg));
-	if (kind == FAULT_DROP)
+	if (kind == FAULT_DROP || kind == FAULT_AXL)
 		json_object_set_new(o, "when", json_string(out->after ?
 		    "after" : "before"));
-	events_emit("fault", o);
+	if (kind == FAULT_AXL)
+		json_object_set_new(o, "mode",
+		    json_string(sim_axl_mode_name(out->mode)));
+	if (kind == FAULT_HUGE_LINE)
+		json_object_set_new(o, "bytes", json_integer(out->bytes));
+	events_emit(cl, "fault", o);
 	return 1;
 }
 
@@ -82,7 +87,7 @@ fault_reload(struct sim_cluster *cl)
 	if (sim_path(p, sizeof p, "%s/faults.conf", cl->statedir) != 0)
 		return ERR_TOOBIG;
 	if (sim_exists(p) && (r = sim_faults_load(p, &v, &n)) != 0) {
-		events_emit("faults", json_pack("{s:s,s:s}", "source",
+		events_emit(cl, "faults", json_pack("{s:s,s:s}", "source",
 		    "faults.conf", "result", "error"));
 		return r;
 	}
@@ -93,7 +98,7 @@ fault_reload(struct sim_cluster *cl)
 	cl->nfaults = n;
 	pthread_mutex_unlock(&cl->lock);
 	sim_faults_free(old, nold);
-	events_emit("faults", json_pack("{s:s,s:s,s:i}", "source",
+	events_emit(cl, "faults", json_pack("{s:s,s:s,s:i}", "source",
 	    "faults.conf", "result", "ok", "count", (int)n));
 	return 0;
 }

@@ -117,12 +117,14 @@ sim_pty "$tmp/s" "$tmp/log" IMPPUB $P
 ok $? "tiny PTY pages every few lines"
 has "$(cat "$tmp/log")" "$(printf '\033[Kadmin:')" "ansi: ESC[K before the prompt"
 has "$(cat "$tmp/log")" "$(printf '\r\r\n')" "ansi: lone CRs"
+# Typed at 120 ms a character, three times the 40 ms gap: on a loaded
+# machine ssh may still send two keystrokes in one packet at 60 ms.
 { printf 'expect assword:\nsend pw-f\\r\nexpect admin:\n'; cat <<'S'
 send show version active\r
 expect Executed command unsuccessfully\r\nadmin:
-type 60 show version active\r
+type 120 show version active\r
 expect Active Master Version.*admin:
-type 60 exit\r
+type 120 exit\r
 eof
 S
 } >"$tmp/s"

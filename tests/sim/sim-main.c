@@ -1,9 +1,11 @@
 /*
- * vos-sim: a simulated CUCM + IM/P cluster over real SSH and TLS, for
+ * vos-sim: simulated CUCM + IM/P clusters over real SSH and TLS, for
  * certregen's end-to-end tests and demo.  One process serves every node
- * of the cluster file: it listens on each node's loopback address, hands
- * each connection to a thread, writes STATE/ready once every listener is
- * up, re-reads STATE/faults.conf on SIGHUP and exits cleanly on SIGTERM.
+ * of one or more cluster files (--cluster FILE --state DIR, repeated:
+ * each cluster its own state directory, event log, faults and trust):
+ * it listens on each node's loopback address, hands each connection to a
+ * thread, writes DIR/ready once every listener of every cluster is up,
+ * re-reads each DIR/faults.conf on SIGHUP and exits cleanly on SIGTERM.
  * docs/simulator.md describes the files.
  */
 #include "config.h"
@@ -16,6 +18,7 @@
 #include <libssh/libssh.h>
 #include <libxml/parser.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -39,11 +42,13 @@
 #define MAIN_MAX_CONNS 1024
 #define MAIN_STOP_WAIT_MS 5000
 #define MAIN_TICK_MS 50
+#define MAIN_MAX_CLUSTERS 16
 
 enum { KIND_SSH = -1 };     /* else an enum sim_port */
 
 struct listener {
 	int fd;
+	struct sim_cluster *cl;
 	struct sim_node *node;
 	int kind;
 	int port;
@@ -83,10 +88,13 @@ static int main_nactive;
 static void
 main_usage(FILE *fp)
 {
-	fputs("usage: vos-sim --cluster FILE --state DIR\n"
+	fputs("usage: vos-sim --cluster FILE --state DIR "
+	    "[--cluster FILE --state DIR ...]\n"
 	    "Serve the simulated cluster of FILE; keep keys, certificates,\n"
-	    "the event log and the readiness files in DIR.\n"
-	    "SIGHUP re-reads DIR/faults.conf; SIGTERM stops.\n", fp);
+	    "the event log and the readiness files in DIR.  Each further\n"
+	    "pair adds an independent cluster to the same process (at most\n"
+	    "16); the Nth --state belongs to the Nth --cluster.\n"
+	    "SIGHUP re-reads every DIR/faults.conf; SIGTERM stops.\n", fp);
 }
 
 /* Join the threads that are done and free their slots (main thread). */
@@ -190,18 +198,23 @@ main_listen(const char *ip, int port)
 }
 
 static void
-main_accept(struct sim_cluster *cl, struct listener *l)
+main_accept(struct listener *l)
 {
+	struct sim_cluster *cl = l->cl;
 	struct sockaddr_in peer;
 	socklen_t plen = sizeof peer;
 	char addr[64];
 	pthread_t tid;
 	struct job *j;
-	int fd, slot;
+	int fd, slot, one = 1;
 
 	fd = accept4(l->fd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
+	/* The CLI writes small pieces (echo, prompts, pager stops) and so
+	 * do the XMPP preambles: no Nagle delay behind the peer's delayed
+	 * ACK.  A failure only costs latency. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if ((j = calloc(1, sizeof *j)) == NULL) {
 		close(fd);
 		return;
@@ -218,7 +231,7 @@ main_accept(struct sim_cluster *cl, struct listener *l)
 	if (l->kind == KIND_SSH) {
 		snprintf(addr, sizeof addr, "%s:%u", inet_ntoa(peer.sin_addr),
 		    ntohs(peer.sin_port));
-		events_emit("connect", json_pack("{s:s,s:s,s:i}", "node",
+		events_emit(cl, "connect", json_pack("{s:s,s:s,s:i}", "node",
 		    l->node->name, "peer", addr, "port", l->port));
 		if ((j->session = sshd_accept(cl, l->node, fd)) == NULL) {
 			slot = j->slot;
@@ -323,6 +336,145 @@ main_stop_conns(void)
 	main_reap();
 }
 
+/* Two clusters of one process must not share a listener. */
+static int
+main_overlap(const struct sim_cluster *a, const struct sim_cluster *b)
+{
+	size_t i, k;
+	int pa, pb, x, y, bad = 0;
+
+	for (i = 0; i < a->nnodes; i++)
+		for (k = 0; k < b->nnodes; k++) {
+			const struct sim_node *m = &a->nodes[i],
+			    *n = &b->nodes[k];
+
+			if (strcmp(m->ip, n->ip) != 0)
+				continue;
+			for (x = -1; x < PORT_COUNT; x++)
+				for (y = -1; y < PORT_COUNT; y++) {
+					pa = x < 0 ? m->ssh_port : m->ports[x];
+					pb = y < 0 ? n->ssh_port : n->ports[y];
+					if (pa <= 0 || pa != pb)
+						continue;
+					fprintf(stderr, "vos-sim: %s: node %s "
+					    "and node %s of %s share %s:%d\n",
+					    b->file, n->name, m->name, a->file,
+					    n->ip, pa);
+					bad = 1;
+				}
+		}
+	return bad;
+}
+
+/* Load a cluster file, take its state directory: 0, or 1 after a
+ * message. */
+static int
+main_open(struct sim_cluster *cl, const char *file, const char *state,
+    int *lockfd, int *loaded)
+{
+	char p[4300], pid[32], *abs;
+
+	if (sim_mkdirs(state, 0755) != 0 || (abs = realpath(state, NULL)) ==
+	    NULL) {
+		fprintf(stderr, "vos-sim: cannot create %s: %s\n", state,
+		    strerror(errno));
+		return 1;
+	}
+	if (sim_cluster_load(cl, file) != 0) {
+		free(abs);
+		return 1;
+	}
+	*loaded = 1;
+	snprintf(cl->statedir, sizeof cl->statedir, "%s", abs);
+	free(abs);
+
+	/* One simulator per state directory (flock is per open file: a
+	 * directory given twice to this process is refused as well). */
+	sim_path(p, sizeof p, "%s/vos-sim.pid", cl->statedir);
+	if ((*lockfd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0 ||
+	    flock(*lockfd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "vos-sim: another simulator uses %s\n",
+		    cl->statedir);
+		/* Not ours: its ready file stays. */
+		if (*lockfd >= 0)
+			close(*lockfd);
+		*lockfd = -1;
+		return 1;
+	}
+	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(*lockfd, 0) != 0 || write(*lockfd, pid, strlen(pid)) < 0)
+		fprintf(stderr, "vos-sim: cannot write %s\n", p);
+	sim_path(p, sizeof p, "%s/ready", cl->statedir);
+	unlink(p);
+	sim_path(p, sizeof p, "%s/events.jsonl", cl->statedir);
+	{
+		size_t len = 0;
+		char *old = sim_read_file(p, (size_t)256 << 20, &len);
+
+		cl->restarted = old != NULL && len > 0;
+		free(old);
+	}
+	return 0;
+}
+
+/* State, host keys, TLS context, the log's opening: 0, or 1 after a
+ * message. */
+static int
+main_prepare(struct sim_cluster *cl)
+{
+	char p[4300];
+	size_t i;
+
+	if (state_init(cl) != 0)
+		return 1;
+	for (i = 0; i < cl->nnodes; i++)
+		if (sshd_node_init(cl, &cl->nodes[i]) != 0)
+			return 1;
+	if (tls_init(cl) != 0) {
+		fprintf(stderr, "vos-sim: cannot make a TLS context\n");
+		return 1;
+	}
+	sim_path(p, sizeof p, "%s/events.jsonl", cl->statedir);
+	if (events_open(cl, p) != 0) {
+		fprintf(stderr, "vos-sim: cannot open %s\n", p);
+		return 1;
+	}
+	state_emit_opening(cl);
+	return 0;
+}
+
+/* Open every listener of cl at ls + *nls: 0, or 1 after a message. */
+static int
+main_listeners(struct sim_cluster *cl, struct listener *ls, size_t *nls)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < cl->nnodes; i++) {
+		struct sim_node *n = &cl->nodes[i];
+
+		for (k = -1; k < PORT_COUNT; k++) {
+			int port = k < 0 ? n->ssh_port : n->ports[k];
+			struct listener *l = &ls[*nls];
+
+			if (port <= 0)
+				continue;
+			l->cl = cl;
+			l->node = n;
+			l->kind = k < 0 ? KIND_SSH : k;
+			l->port = port;
+			if ((l->fd = main_listen(n->ip, port)) < 0) {
+				fprintf(stderr, "vos-sim: %s: cannot listen on "
+				    "%s:%d: %s\n", n->name, n->ip, port,
+				    strerror(errno));
+				return 1;
+			}
+			(*nls)++;
+		}
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -332,64 +484,62 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	/* Static: threads still running at exit keep it reachable. */
-	static struct sim_cluster cl;
+	/* Static: threads still running at exit keep them reachable. */
+	static struct sim_cluster cls[MAIN_MAX_CLUSTERS];
+	const char *files[MAIN_MAX_CLUSTERS], *states[MAIN_MAX_CLUSTERS];
+	int lockfd[MAIN_MAX_CLUSTERS], loaded[MAIN_MAX_CLUSTERS];
 	struct listener *ls = NULL;
 	struct pollfd *pfd = NULL;
-	const char *cluster = NULL, *state = NULL;
-	char p[4300], pid[32], *abs = NULL;
+	char p[4300], pid[32];
 	sigset_t set;
-	size_t i, nls = 0;
-	int c, k, sfd = -1, lockfd = -1, rc = 1, loaded = 0;
+	size_t i, k, nls = 0, nfiles = 0, nstates = 0, ncl = 0, nmax = 0;
+	int c, sfd = -1, rc = 1;
 
 	while ((c = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': cluster = optarg; break;
-		case 's': state = optarg; break;
+		case 'c':
+			if (nfiles == MAIN_MAX_CLUSTERS) {
+				fprintf(stderr, "vos-sim: at most %d "
+				    "clusters\n", MAIN_MAX_CLUSTERS);
+				return 2;
+			}
+			files[nfiles++] = optarg;
+			break;
+		case 's':
+			if (nstates == MAIN_MAX_CLUSTERS) {
+				fprintf(stderr, "vos-sim: at most %d "
+				    "clusters\n", MAIN_MAX_CLUSTERS);
+				return 2;
+			}
+			states[nstates++] = optarg;
+			break;
 		case 'h': main_usage(stdout); return 0;
 		default: main_usage(stderr); return 2;
 		}
 	}
-	if (cluster == NULL || state == NULL || optind != argc) {
+	if (nfiles == 0 || nfiles != nstates || optind != argc) {
 		main_usage(stderr);
 		return 2;
 	}
 	for (i = 0; i < MAIN_MAX_CONNS; i++)
 		main_conns[i].fd = -1;
-	if (sim_mkdirs(state, 0755) != 0 || (abs = realpath(state, NULL)) ==
-	    NULL) {
-		fprintf(stderr, "vos-sim: cannot create %s: %s\n", state,
-		    strerror(errno));
-		return 1;
+	for (i = 0; i < MAIN_MAX_CLUSTERS; i++) {
+		lockfd[i] = -1;
+		loaded[i] = 0;
 	}
-	if (sim_cluster_load(&cl, cluster) != 0) {
-		free(abs);
-		return 1;
-	}
-	loaded = 1;
-	snprintf(cl.statedir, sizeof cl.statedir, "%s", abs);
-	free(abs);
+	for (ncl = 0; ncl < nfiles; ncl++) {
+		int bad = main_open(&cls[ncl], files[ncl], states[ncl],
+		    &lockfd[ncl], &loaded[ncl]);
 
-	/* One simulator per state directory. */
-	sim_path(p, sizeof p, "%s/vos-sim.pid", cl.statedir);
-	if ((lockfd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0 ||
-	    flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
-		fprintf(stderr, "vos-sim: another simulator uses %s\n",
-		    cl.statedir);
-		goto out;
-	}
-	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(lockfd, 0) != 0 || write(lockfd, pid, strlen(pid)) < 0)
-		fprintf(stderr, "vos-sim: cannot write %s\n", p);
-	sim_path(p, sizeof p, "%s/ready", cl.statedir);
-	unlink(p);
-	sim_path(p, sizeof p, "%s/events.jsonl", cl.statedir);
-	{
-		size_t len = 0;
-		char *old = sim_read_file(p, (size_t)256 << 20, &len);
-
-		cl.restarted = old != NULL && len > 0;
-		free(old);
+		if (loaded[ncl]) {
+			for (k = 0; k < ncl; k++)
+				bad |= main_overlap(&cls[k], &cls[ncl]);
+			nmax += cls[ncl].nnodes;
+		}
+		if (bad) {
+			ncl++;
+			goto out;
+		}
 	}
 
 	/* Signals go to signalfd; threads inherit the mask. */
@@ -405,54 +555,32 @@ main(int argc, char **argv)
 	}
 
 	ssh_init();
-	if (state_init(&cl) != 0)
-		goto out;
-	for (i = 0; i < cl.nnodes; i++)
-		if (sshd_node_init(&cl, &cl.nodes[i]) != 0)
+	for (i = 0; i < ncl; i++)
+		if (main_prepare(&cls[i]) != 0)
 			goto out;
-	if (tls_init(&cl) != 0) {
-		fprintf(stderr, "vos-sim: cannot make a TLS context\n");
-		goto out;
-	}
-	if (events_open(p) != 0) {
-		fprintf(stderr, "vos-sim: cannot open %s\n", p);
-		goto out;
-	}
-	state_emit_opening(&cl);
 
-	ls = calloc(cl.nnodes * (PORT_COUNT + 1), sizeof *ls);
-	pfd = calloc(cl.nnodes * (PORT_COUNT + 1) + 1, sizeof *pfd);
+	ls = calloc(nmax * (PORT_COUNT + 1), sizeof *ls);
+	pfd = calloc(nmax * (PORT_COUNT + 1) + 1, sizeof *pfd);
 	if (ls == NULL || pfd == NULL)
 		goto out;
-	for (i = 0; i < cl.nnodes; i++) {
-		struct sim_node *n = &cl.nodes[i];
-
-		for (k = -1; k < PORT_COUNT; k++) {
-			int port = k < 0 ? n->ssh_port : n->ports[k];
-
-			if (port <= 0)
-				continue;
-			ls[nls].node = n;
-			ls[nls].kind = k < 0 ? KIND_SSH : k;
-			ls[nls].port = port;
-			if ((ls[nls].fd = main_listen(n->ip, port)) < 0) {
-				fprintf(stderr, "vos-sim: %s: cannot listen on "
-				    "%s:%d: %s\n", n->name, n->ip, port,
-				    strerror(errno));
-				goto out;
-			}
-			nls++;
+	for (i = 0; i < ncl; i++)
+		if (main_listeners(&cls[i], ls, &nls) != 0)
+			goto out;
+	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	for (i = 0; i < ncl; i++) {
+		state_emit_serves(&cls[i]);
+		if (main_nodes_json(&cls[i]) != 0) {
+			fprintf(stderr, "vos-sim: cannot write nodes.json\n");
+			goto out;
 		}
 	}
-	state_emit_serves(&cl);
-	if (main_nodes_json(&cl) != 0) {
-		fprintf(stderr, "vos-sim: cannot write nodes.json\n");
-		goto out;
-	}
-	sim_path(p, sizeof p, "%s/ready", cl.statedir);
-	if (sim_write_file(p, pid, strlen(pid), 0644) != 0) {
-		fprintf(stderr, "vos-sim: cannot write %s\n", p);
-		goto out;
+	/* Ready only once every cluster listens. */
+	for (i = 0; i < ncl; i++) {
+		sim_path(p, sizeof p, "%s/ready", cls[i].statedir);
+		if (sim_write_file(p, pid, strlen(pid), 0644) != 0) {
+			fprintf(stderr, "vos-sim: cannot write %s\n", p);
+			goto out;
+		}
 	}
 
 	for (i = 0; i < nls; i++) {
@@ -468,43 +596,47 @@ main(int argc, char **argv)
 				continue;
 			break;
 		}
-		state_settle(&cl);
+		for (i = 0; i < ncl; i++)
+			state_settle(&cls[i]);
 		main_reap();
 		if (pfd[nls].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
 			if (read(sfd, &si, sizeof si) == sizeof si) {
-				if (si.ssi_signo == SIGHUP)
-					fault_reload(&cl);
-				else
+				if (si.ssi_signo != SIGHUP)
 					sim_stop = 1;
+				for (i = 0; i < ncl && !sim_stop; i++)
+					fault_reload(&cls[i]);
 			}
 		}
 		for (i = 0; i < nls && !sim_stop; i++)
 			if (pfd[i].revents & POLLIN)
-				main_accept(&cl, &ls[i]);
+				main_accept(&ls[i]);
 	}
 	rc = 0;
 out:
 	sim_stop = 1;
 	for (i = 0; i < nls; i++)
 		close(ls[i].fd);
-	if (loaded) {
-		sim_path(p, sizeof p, "%s/ready", cl.statedir);
-		unlink(p);
-	}
+	for (i = 0; i < ncl; i++)
+		if (loaded[i] && lockfd[i] >= 0) {
+			sim_path(p, sizeof p, "%s/ready", cls[i].statedir);
+			unlink(p);
+		}
 	main_stop_conns();
 	if (main_nactive > 0)
 		fprintf(stderr, "vos-sim: %d connections still open at exit\n",
 		    main_nactive);
 	if (main_nactive == 0) {
 		/* Threads are gone: their data may go too. */
-		events_close();
-		tls_free();
-		if (loaded) {
-			for (i = 0; i < cl.nnodes; i++)
-				sshd_node_free(&cl.nodes[i]);
-			sim_cluster_free(&cl);
+		for (i = 0; i < ncl; i++) {
+			if (!loaded[i])
+				continue;
+			events_close(&cls[i]);
+			tls_free(&cls[i]);
+			for (k = 0; k < cls[i].nnodes; k++)
+				sshd_node_free(&cls[i].nodes[k]);
+			sim_cluster_free(&cls[i]);
 		}
 		ssh_finalize();
 		xmlCleanupParser();
@@ -513,7 +645,8 @@ out:
 	free(pfd);
 	if (sfd >= 0)
 		close(sfd);
-	if (lockfd >= 0)
-		close(lockfd);
+	for (i = 0; i < ncl; i++)
+		if (lockfd[i] >= 0)
+			close(lockfd[i]);
 	return rc;
 }

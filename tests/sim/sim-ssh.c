@@ -210,10 +210,10 @@ sshd_accept(struct sim_cluster *cl, struct sim_node *n, int fd)
 /* ------------------------------------------------------------ auth */
 
 static void
-sshd_auth_event(struct sim_node *n, const char *method, const char *user,
-    int ok)
+sshd_auth_event(struct sim_cluster *cl, struct sim_node *n,
+    const char *method, const char *user, int ok)
 {
-	events_emit("auth", json_pack("{s:s,s:s,s:o,s:s}", "node", n->name,
+	events_emit(cl, "auth", json_pack("{s:s,s:s,s:o,s:s}", "node", n->name,
 	    "method", method, "user", events_str(user ? user : ""),
 	    "result", ok ? "ok" : "fail"));
 }
@@ -338,7 +338,7 @@ sshd_auth(struct sim_cluster *cl, struct sim_node *n, ssh_session s)
 		    &f))
 			ok = 0;
 		if (method != NULL)
-			sshd_auth_event(n, method, user, ok);
+			sshd_auth_event(cl, n, method, user, ok);
 		if (ok) {
 			ssh_message_auth_reply_success(m, 0);
 			ssh_message_free(m);
@@ -478,7 +478,7 @@ sshd_run(struct sim_cluster *cl, struct sim_node *n, ssh_session s)
 out:
 	if (sim_stop && end != CLI_END_EXIT)
 		end = CLI_END_SHUTDOWN;
-	events_emit("disconnect", json_pack("{s:s,s:s}", "node", n->name,
+	events_emit(cl, "disconnect", json_pack("{s:s,s:s}", "node", n->name,
 	    "reason", cli_end_name(end)));
 	if (ch != NULL)
 		ssh_channel_free(ch);

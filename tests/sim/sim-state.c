@@ -634,22 +634,23 @@ state_emit_opening(struct sim_cluster *cl)
 	    cl->fed_xmpp, "groups", groups, "sso", cl->sso);
 	if (cl->restarted)
 		json_object_set_new(o, "restart", json_true());
-	events_emit("cluster", o);
+	events_emit(cl, "cluster", o);
 	for (i = 0; i < cl->nnodes; i++)
-		events_emit("state", state_node_json(cl, &cl->nodes[i]));
+		events_emit(cl, "state", state_node_json(cl, &cl->nodes[i]));
 	for (i = 0; i < cl->ngroups; i++)
-		events_emit("ha", json_pack("{s:s,s:b}", "group",
+		events_emit(cl, "ha", json_pack("{s:s,s:b}", "group",
 		    cl->groups[i].name, "value", cl->groups[i].ha));
 }
 
 static void
-state_emit_serve(struct sim_node *n, struct sim_unit *u, int port)
+state_emit_serve(struct sim_cluster *cl, struct sim_node *n,
+    struct sim_unit *u, int port)
 {
 	char serial[80];
 
 	cert_serial_hex(u->served, serial, sizeof serial);
-	events_emit("serve", json_pack("{s:s,s:s,s:s,s:i}", "node", n->name,
-	    "unit", u->name, "serial", serial, "port", port));
+	events_emit(cl, "serve", json_pack("{s:s,s:s,s:s,s:i}", "node",
+	    n->name, "unit", u->name, "serial", serial, "port", port));
 }
 
 void
@@ -661,7 +662,7 @@ state_emit_serves(struct sim_cluster *cl)
 	for (i = 0; i < cl->nnodes; i++)
 		for (p = 0; p < PORT_COUNT; p++)
 			if (cl->nodes[i].ports[p] > 0)
-				state_emit_serve(&cl->nodes[i],
+				state_emit_serve(cl, &cl->nodes[i],
 				    state_port_unit(&cl->nodes[i], p),
 				    cl->nodes[i].ports[p]);
 }
@@ -678,10 +679,11 @@ state_regen(struct sim_cluster *cl, struct sim_node *n, struct sim_unit *u)
 
 	if (k == NULL)
 		return ERR_CRYPTO;
-	if (u->validity_days <= 0)
-		u->validity_days = 1826;
+	/* VOS gives a regenerated certificate its normal validity, not
+	 * the first one's; regen_validity (tests) overrides it. */
+	u->validity_days = u->regen_days != 0 ? u->regen_days : 1826;
 	x = state_unit_cert(cl, n, u, k, 0);
-	u->validity_days = saved > 0 ? saved : 1826;
+	u->validity_days = saved;
 	if (x == NULL) {
 		EVP_PKEY_free(k);
 		return ERR_CRYPTO;
@@ -698,13 +700,14 @@ state_regen(struct sim_cluster *cl, struct sim_node *n, struct sim_unit *u)
 		    u->name);
 	state_trust_spread(cl, n, u, old, 1);
 	X509_free(old);
-	events_emit("regen", json_pack("{s:s,s:s,s:s,s:s}", "node", n->name,
+	events_emit(cl, "regen", json_pack("{s:s,s:s,s:s,s:s}", "node", n->name,
 	    "unit", u->name, "old_serial", os, "new_serial", ns));
 	return 0;
 }
 
 static void
-state_serve(struct sim_node *n, const char *unit, int stage, int from_stage)
+state_serve(struct sim_cluster *cl, struct sim_node *n, const char *unit,
+    int stage, int from_stage)
 {
 	struct sim_unit *u = sim_node_unit(n, unit);
 	X509 *src;
@@ -727,7 +730,7 @@ state_serve(struct sim_node *n, const char *unit, int stage, int from_stage)
 	for (p = 0; p < PORT_COUNT; p++)
 		if (n->ports[p] > 0 && state_port_unit(n, p) == u)
 			port = n->ports[p];
-	state_emit_serve(n, u, port);
+	state_emit_serve(cl, n, u, port);
 }
 
 void
@@ -739,31 +742,31 @@ state_svc_set(struct sim_cluster *cl, struct sim_node *n, struct sim_svc *s,
 		const char *nm = s->name;
 
 		if (sim_words_eq(nm, "Cisco Tomcat")) {
-			state_serve(n, "tomcat", 0, 0);
-			state_serve(n, "tomcat-ECDSA", 0, 0);
+			state_serve(cl, n, "tomcat", 0, 0);
+			state_serve(cl, n, "tomcat-ECDSA", 0, 0);
 		} else if (sim_words_eq(nm, "Cisco SIP Proxy")) {
-			state_serve(n, "cup", 0, 0);
-			state_serve(n, "cup-ECDSA", 0, 0);
+			state_serve(cl, n, "cup", 0, 0);
+			state_serve(cl, n, "cup-ECDSA", 0, 0);
 		} else if (sim_words_eq(nm, "Cisco XCP Router")) {
-			state_serve(n, "cup-xmpp", 0, 0);
-			state_serve(n, "cup-xmpp-ECDSA", 0, 0);
-			state_serve(n, "cup-xmpp-s2s", 1, 0);
-			state_serve(n, "cup-xmpp-s2s-ECDSA", 1, 0);
+			state_serve(cl, n, "cup-xmpp", 0, 0);
+			state_serve(cl, n, "cup-xmpp-ECDSA", 0, 0);
+			state_serve(cl, n, "cup-xmpp-s2s", 1, 0);
+			state_serve(cl, n, "cup-xmpp-s2s-ECDSA", 1, 0);
 		} else if (sim_words_eq(nm, "Cisco XCP XMPP Federation "
 		    "Connection Manager")) {
-			state_serve(n, "cup-xmpp-s2s", 0, 1);
-			state_serve(n, "cup-xmpp-s2s-ECDSA", 0, 1);
+			state_serve(cl, n, "cup-xmpp-s2s", 0, 1);
+			state_serve(cl, n, "cup-xmpp-s2s-ECDSA", 0, 1);
 		} else if (sim_words_eq(nm, "Cisco DRF Local")) {
-			state_serve(n, "ipsec", 0, 0);
+			state_serve(cl, n, "ipsec", 0, 0);
 		} else if (sim_words_eq(nm, "Cisco CallManager")) {
-			state_serve(n, "CallManager", 0, 0);
-			state_serve(n, "CallManager-ECDSA", 0, 0);
+			state_serve(cl, n, "CallManager", 0, 0);
+			state_serve(cl, n, "CallManager-ECDSA", 0, 0);
 		} else if (sim_words_eq(nm, "Cisco Certificate Authority Proxy "
 		    "Function")) {
-			state_serve(n, "CAPF", 0, 0);
+			state_serve(cl, n, "CAPF", 0, 0);
 		} else if (sim_words_eq(nm, "Cisco Trust Verification "
 		    "Service")) {
-			state_serve(n, "TVS", 0, 0);
+			state_serve(cl, n, "TVS", 0, 0);
 		}
 	}
 	state_save_node(cl, n);
@@ -803,8 +806,8 @@ state_trust_delete(struct sim_cluster *cl, struct sim_node *n,
 				break;
 			}
 	}
-	events_emit("trust-delete", json_pack("{s:s,s:s,s:o,s:b,s:i,s:o,s:s,"
-	    "s:o}", "node", n->name, "unit", canon, "file", events_str(file),
+	events_emit(cl, "trust-delete", json_pack("{s:s,s:s,s:o,s:b,s:i,s:o,"
+	    "s:s,s:o}", "node", n->name, "unit", canon, "file", events_str(file),
 	    "cluster_wide", wide, "nodes", found, "reached", reached,
 	    "serial", serial, "cn", events_str(cn)));
 	return 0;
@@ -828,8 +831,8 @@ state_settle(struct sim_cluster *cl)
 			if (s->state != SVC_STARTING)
 				continue;
 			state_svc_set(cl, n, s, SVC_STARTED);
-			events_emit("svc-state", json_pack("{s:s,s:s,s:s,s:s,"
-			    "s:s}", "node", n->name, "service", s->name,
+			events_emit(cl, "svc-state", json_pack("{s:s,s:s,s:s,"
+			    "s:s,s:s}", "node", n->name, "service", s->name,
 			    "from", "STARTING", "state", "STARTED", "cause",
 			    "settle"));
 		}

@@ -22,26 +22,28 @@
 #define TLS_IO_TIMEOUT_S 10
 #define TLS_REQ_MAX (1 << 20)
 
-/* One context for every listener; certificates are set per connection. */
-static SSL_CTX *tls_ctx;
-
+/* One context for every listener of a cluster (cl->tls); certificates
+ * are set per connection. */
 int
 tls_init(struct sim_cluster *cl)
 {
-	if ((tls_ctx = SSL_CTX_new(TLS_server_method())) == NULL)
+	SSL_CTX *ctx;
+
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL)
 		return ERR_TLS;
-	SSL_CTX_set_min_proto_version(tls_ctx, TLS1_2_VERSION);
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	/* Test clusters may use 1024-bit keys to start fast. */
 	if (cl->rsa_bits < 2048)
-		SSL_CTX_set_security_level(tls_ctx, 0);
+		SSL_CTX_set_security_level(ctx, 0);
+	cl->tls = ctx;
 	return 0;
 }
 
 void
-tls_free(void)
+tls_free(struct sim_cluster *cl)
 {
-	SSL_CTX_free(tls_ctx);
-	tls_ctx = NULL;
+	SSL_CTX_free(cl->tls);
+	cl->tls = NULL;
 }
 
 /* Read from the plain socket until needle appears and the tag closes. */
@@ -144,8 +146,9 @@ tls_header(const char *head, const char *name, char *out, size_t sz)
 	return NULL;
 }
 
-/* One HTTP request over TLS; AXL on the CUCM publisher. */
-static void
+/* One HTTP request over TLS; AXL on the CUCM publisher.  0, or -1 when
+ * the connection was set to be reset (no TLS close then). */
+static int
 tls_http(struct sim_cluster *cl, struct sim_node *n, SSL *ssl)
 {
 	struct buf in, resp, page;
@@ -153,7 +156,7 @@ tls_http(struct sim_cluster *cl, struct sim_node *n, SSL *ssl)
 	    action[256], clen[32];
 	const char *end;
 	size_t hlen, want = 0;
-	int r;
+	int r, reset = 0;
 
 	buf_init(&in, TLS_REQ_MAX);
 	buf_init(&resp, TLS_REQ_MAX);
@@ -189,7 +192,15 @@ tls_http(struct sim_cluster *cl, struct sim_node *n, SSL *ssl)
 		    action, sizeof action);
 		req.body = in.data + hlen;
 		req.body_len = want;
-		axl_handle(cl, n, &req, &resp);
+		if (axl_handle(cl, n, &req, &resp) == AXL_RESET) {
+			struct linger lg = { 1, 0 };
+
+			/* close() then sends RST instead of FIN. */
+			(void)setsockopt(SSL_get_fd(ssl), SOL_SOCKET,
+			    SO_LINGER, &lg, sizeof lg);
+			reset = 1;
+			goto out;
+		}
 	} else {
 		buf_addf(&page, "<html><head><title>%s</title></head><body>"
 		    "<h1>%s</h1><p>%s</p></body></html>\n",
@@ -207,6 +218,7 @@ out:
 	buf_clear(&in);
 	buf_clear(&resp);
 	buf_clear(&page);
+	return reset ? -1 : 0;
 }
 
 void
@@ -239,7 +251,7 @@ tls_run(struct sim_cluster *cl, struct sim_node *n, int port, int fd)
 	if ((port == PORT_XMPP || port == PORT_S2S) &&
 	    tls_xmpp(n, fd, port == PORT_S2S) != 0)
 		goto out;
-	if ((ssl = SSL_new(tls_ctx)) == NULL ||
+	if ((ssl = SSL_new(cl->tls)) == NULL ||
 	    SSL_use_certificate(ssl, x) != 1 ||
 	    SSL_use_PrivateKey(ssl, k) != 1 || SSL_set_fd(ssl, fd) != 1)
 		goto out;
@@ -248,9 +260,10 @@ tls_run(struct sim_cluster *cl, struct sim_node *n, int port, int fd)
 		SSL_add1_chain_cert(ssl, cl->ca);
 	if (SSL_accept(ssl) != 1)
 		goto out;
-	if (port == PORT_TOMCAT)
-		tls_http(cl, n, ssl);
-	else
+	if (port == PORT_TOMCAT) {
+		if (tls_http(cl, n, ssl) != 0)
+			goto out;
+	} else
 		while (!sim_stop && SSL_read(ssl, tmp, sizeof tmp) > 0)
 			;
 	SSL_shutdown(ssl);

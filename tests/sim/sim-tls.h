@@ -12,7 +12,7 @@
 
 /* 0, or ERR_TLS when no context could be made. */
 int tls_init(struct sim_cluster *cl);
-void tls_free(void);
+void tls_free(struct sim_cluster *cl);
 /* Serve one accepted connection on the node's port (enum sim_port);
  * closes fd. */
 void tls_run(struct sim_cluster *cl, struct sim_node *n, int port, int fd);

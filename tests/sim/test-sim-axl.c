@@ -15,6 +15,8 @@
 #include "buf.h"
 #include "sim-axl.h"
 #include "sim-cluster.h"
+#include "sim-fault.h"
+#include "sim-util.h"
 #include "tap.h"
 
 static char dir[] = "/tmp/test-sim-axl-XXXXXX";
@@ -23,6 +25,8 @@ static struct sim_cluster cl;
 #define AUTH "Basic YXhsYWRtaW46czNjcmV0"
 
 static struct buf resp;
+
+static int last_rc;     /* axl_handle's AXL_REPLY or AXL_RESET */
 
 static const char *
 post(const char *auth, const char *body, size_t len)
@@ -37,7 +41,7 @@ post(const char *auth, const char *body, size_t len)
 	req.authorization = auth;
 	req.body = body;
 	req.body_len = len;
-	axl_handle(&cl, &cl.nodes[0], &req, &resp);
+	last_rc = axl_handle(&cl, &cl.nodes[0], &req, &resp);
 	return buf_str(&resp);
 }
 
@@ -257,6 +261,78 @@ t_other(void)
 	posts(AUTH, SET("G1", "false"));
 }
 
+/* Swap in a fault list as SIGHUP would. */
+static void
+set_faults(const char *text)
+{
+	char p[600];
+	FILE *fp;
+
+	snprintf(p, sizeof p, "%s/faults.conf", dir);
+	if ((fp = fopen(p, "w")) == NULL)
+		exit(99);
+	fputs(text, fp);
+	fclose(fp);
+	if (fault_reload(&cl) != 0)
+		exit(99);
+	unlink(p);
+}
+
+/* The axl fault kind, every mode, before and after. */
+static void
+t_faults(void)
+{
+	const char *r;
+	int64_t t0;
+
+	set_faults("faults = ( { kind = \"axl\"; mode = \"soap-fault\"; "
+	    "match = \"^update\"; } );");
+	r = posts(AUTH, GET("G1"));
+	has_str(r, "HTTP/1.1 200", "axl soap-fault on updates: a get is "
+	    "served");
+	r = posts("Basic bm86bm8=", SET("G1", "true"));
+	has_str(r, "HTTP/1.1 401", "a request with bad credentials does not "
+	    "take the fault");
+	r = posts(AUTH, SET("G1", "true"));
+	has_str(r, "HTTP/1.1 500", "soap-fault: HTTP 500");
+	has_str(r, "<faultcode>soapenv:Server</faultcode>", "soap-fault: a "
+	    "SOAP fault");
+	has_str(r, "<axlcode>-1</axlcode>", "soap-fault: axlcode -1");
+	ok(cl.groups[0].ha == 0, "soap-fault before: HA not changed");
+	r = posts(AUTH, SET("G1", "true"));
+	has_str(r, "HTTP/1.1 200", "the fault fired once (count 1)");
+	ok(cl.groups[0].ha == 1, "and the next update is carried out");
+	posts(AUTH, SET("G1", "false"));
+
+	set_faults("faults = ( { kind = \"axl\"; mode = \"http-500\"; "
+	    "when = \"after\"; } );");
+	r = posts(AUTH, SET("G1", "true"));
+	has_str(r, "HTTP/1.1 500 Internal Server Error", "http-500: status");
+	has_str(r, "Content-Type: text/html", "http-500: an HTML page");
+	ok(strstr(r, "Envelope") == NULL, "http-500: no SOAP");
+	ok(cl.groups[0].ha == 1, "http-500 after: the update was carried "
+	    "out");
+	posts(AUTH, SET("G1", "false"));
+
+	set_faults("faults = ( { kind = \"axl\"; mode = \"reset\"; } );");
+	r = posts(AUTH, SET("G1", "true"));
+	is_int(last_rc, AXL_RESET, "reset: the connection is to be reset");
+	is_int(resp.len, 0, "reset: no reply");
+	ok(cl.groups[0].ha == 0, "reset before: HA not changed");
+	posts(AUTH, GET("G1"));
+	is_int(last_rc, AXL_REPLY, "reset: once");
+
+	set_faults("faults = ( { kind = \"axl\"; mode = \"slow\"; ms = 300; "
+	    "} );");
+	t0 = sim_now_ms();
+	r = posts(AUTH, GET("G1"));
+	ok(sim_now_ms() - t0 >= 300, "slow: the reply takes 300 ms (%d)",
+	    (int)(sim_now_ms() - t0));
+	has_str(r, "<haEnabled>false</haEnabled>", "slow: then the normal "
+	    "reply");
+	set_faults("faults = ( );");
+}
+
 int
 main(void)
 {
@@ -284,6 +360,7 @@ main(void)
 	t_malformed();
 	t_entities();
 	t_other();
+	t_faults();
 	buf_clear(&resp);
 	sim_cluster_free(&cl);
 	snprintf(p, sizeof p, "%s/secret.txt", dir);

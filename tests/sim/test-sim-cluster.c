@@ -423,6 +423,107 @@ t_faults_file(void)
 	    "(the caller treats it as no faults)");
 }
 
+/* The fault kinds of the security tests and their keys. */
+static void
+t_new_faults(void)
+{
+	struct sim_fault *f = NULL;
+	size_t n = 0;
+	char p[256];
+
+	snprintf(p, sizeof p, "%s/faults.conf", dir);
+	puts_("faults.conf", "faults = ( { kind = \"huge-line\"; node = "
+	    "\"IMPPUB\"; },\n { kind = \"huge-line\"; bytes = 10; },\n"
+	    " { kind = \"nul-bytes\"; prefix = \"show cert list\"; },\n"
+	    " { kind = \"axl\"; mode = \"reset\"; },\n"
+	    " { kind = \"axl\"; mode = \"slow\"; when = \"after\"; "
+	    "match = \"^update\"; count = 0; } );");
+	is_int(sim_faults_load(p, &f, &n), 0, "new kinds load");
+	if (n == 5) {
+		is_int(f[0].kind, FAULT_HUGE_LINE, "huge-line");
+		is_int(f[0].bytes, 1 << 20, "huge-line: 1 MiB by default");
+		is_int(f[0].count, -1, "huge-line: unlimited by default");
+		is_int(f[1].bytes, 10, "huge-line: bytes");
+		is_int(f[2].kind, FAULT_NUL, "nul-bytes");
+		is_int(f[3].kind, FAULT_AXL, "axl");
+		is_int(f[3].mode, AXL_MODE_RESET, "axl: mode reset");
+		is_int(f[3].count, 1, "axl: once by default");
+		is_int(f[4].mode, AXL_MODE_SLOW, "axl: mode slow");
+		is_int(f[4].ms, 3000, "axl slow: 3 s by default");
+		is_int(f[4].after, 1, "axl: when after");
+		is_int(f[4].count, -1, "axl: count 0 is unlimited");
+		is_str(sim_axl_mode_name(f[4].mode), "slow", "mode name");
+		is_str(sim_fault_kind_name(FAULT_NUL), "nul-bytes",
+		    "kind name");
+	} else
+		ok(0, "five faults (%zu)", n);
+	sim_faults_free(f, n);
+	f = NULL;
+	puts_("faults.conf", "faults = ( { kind = \"axl\"; } );");
+	ok(sim_faults_load(p, &f, &n) != 0, "axl without a mode is refused");
+	puts_("faults.conf", "faults = ( { kind = \"axl\"; mode = "
+	    "\"explode\"; } );");
+	ok(sim_faults_load(p, &f, &n) != 0, "an unknown axl mode is refused");
+	puts_("faults.conf", "faults = ( { kind = \"slow\"; mode = "
+	    "\"reset\"; } );");
+	ok(sim_faults_load(p, &f, &n) != 0, "mode on another kind is "
+	    "refused");
+	puts_("faults.conf", "faults = ( { kind = \"huge-line\"; bytes = 0; "
+	    "} );");
+	ok(sim_faults_load(p, &f, &n) != 0, "huge-line of 0 bytes is refused");
+	puts_("faults.conf", "faults = ( { kind = \"huge-line\"; bytes = "
+	    "1000000000; } );");
+	ok(sim_faults_load(p, &f, &n) != 0, "huge-line over 64 MiB is "
+	    "refused");
+	puts_("faults.conf", "faults = ( { kind = \"drop\"; bytes = 5; } );");
+	ok(sim_faults_load(p, &f, &n) != 0, "bytes on another kind is "
+	    "refused");
+}
+
+/* regen_validity: the validity of regenerated certificates. */
+static void
+t_regen_validity(void)
+{
+	struct sim_cluster cl;
+	int r = load(&cl, "credentials = { password = \"pw\"; };\n"
+	    "nodes = ( { name = \"CUCMPUB\"; ip = \"127.0.30.11\"; product = "
+	    "\"cucm\"; },\n  { name = \"IMPPUB\"; ip = \"127.0.30.13\"; "
+	    "product = \"imp\"; validity = { tomcat = 10; }; regen_validity = "
+	    "{ cup = 3; tomcat = -2; }; } );\n");
+	struct sim_unit *u;
+
+	is_int(r, 0, "regen_validity loads");
+	if (r != 0) {
+		tap_diag("%s", errs);
+		return;
+	}
+	u = sim_node_unit(&cl.nodes[1], "tomcat");
+	is_int(u->validity_days, 10, "tomcat: first validity 10 days");
+	is_int(u->regen_days, -2, "tomcat: regenerated already expired");
+	u = sim_node_unit(&cl.nodes[1], "cup");
+	is_int(u->validity_days, 1826, "cup: first validity 5 years");
+	is_int(u->regen_days, 3, "cup: regenerated for 3 days");
+	u = sim_node_unit(&cl.nodes[1], "ipsec");
+	is_int(u->regen_days, 0, "ipsec: the default (5 years)");
+	sim_cluster_free(&cl);
+	bad("credentials = { password = \"pw\"; };\nnodes = ( { name = "
+	    "\"CUCMPUB\"; ip = \"127.0.30.11\"; product = \"cucm\"; "
+	    "regen_validity = { tomcat = 0; }; } );", "0 days",
+	    "regen_validity of 0 days");
+	bad("credentials = { password = \"pw\"; };\nnodes = ( { name = "
+	    "\"CUCMPUB\"; ip = \"127.0.30.11\"; product = \"cucm\"; "
+	    "regen_validity = { cup = 3; }; } );", "no unit 'cup'",
+	    "regen_validity of a unit the node lacks");
+	bad("credentials = { password = \"pw\"; };\nnodes = ( { name = "
+	    "\"CUCMPUB\"; ip = \"127.0.30.11\"; product = \"cucm\"; "
+	    "regen_validity = 5; } );", "regen_validity is a group",
+	    "regen_validity as a number");
+	bad("credentials = { password = \"pw\"; };\nnodes = ( { name = "
+	    "\"CUCMPUB\"; ip = \"127.0.30.11\"; product = \"cucm\"; "
+	    "regen_validity = { tomcat = \"long\"; }; } );", "must be a number",
+	    "regen_validity as a string");
+}
+
 int
 main(void)
 {
@@ -439,6 +540,8 @@ main(void)
 	t_duplicates();
 	t_scale();
 	t_faults_file();
+	t_new_faults();
+	t_regen_validity();
 	snprintf(p, sizeof p, "%s/c.conf", dir);
 	unlink(p);
 	snprintf(p, sizeof p, "%s/err", dir);
