@@ -285,9 +285,42 @@ axl_pin_from_file(const char *path, char *hex, size_t hexsz, char *why,
 	return 0;
 }
 
+/* Does curl's message for a failed handshake say the connection was cut
+ * (reset, closed) rather than that a certificate was refused? */
+static int
+axl_cut_off(const char *cerr)
+{
+	static const char *const cut[] = { "reset by peer",
+		"SSL_ERROR_SYSCALL", "unexpected eof", "Connection refused",
+		"Broken pipe", "connection closed" };
+	size_t i;
+
+	for (i = 0; i < sizeof cut / sizeof cut[0]; i++)
+		if (strcasestr(cerr, cut[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+int
+axl_transient(int err)
+{
+	return err == ERR_HTTP || err == ERR_CONNECT || err == ERR_TIMEOUT;
+}
+
+/* A reply of HTTP 500 must be a SOAP fault; anything else is the server's
+ * trouble, worth another try. */
+static int
+axl_check_500(int r, long code, const char *url, char *why, size_t whysz)
+{
+	if (code != 500 || r == ERR_AXL)
+		return r;
+	snprintf(why, whysz, "%s: HTTP 500 without a SOAP fault", url);
+	return ERR_HTTP;
+}
+
 static int
 axl_post(const struct site_axl *a, const char *op, const struct buf *body,
-    struct buf *reply, char *why, size_t whysz)
+    struct buf *reply, long *codep, char *why, size_t whysz)
 {
 	char pin[2 * EVP_MAX_MD_SIZE + 1];
 	const char *pinp = a->pin_sha256;
@@ -298,6 +331,7 @@ axl_post(const struct site_axl *a, const char *op, const struct buf *body,
 	CURL *c;
 	int r = 0;
 
+	*codep = 0;
 	if (a->password == NULL) {
 		snprintf(why, whysz, "no AXL password");
 		return ERR_AXL;
@@ -346,10 +380,20 @@ axl_post(const struct site_axl *a, const char *op, const struct buf *body,
 	}
 	cc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	*codep = cc == CURLE_OK ? code : 0;
 	if (cc == CURLE_OPERATION_TIMEDOUT) {
 		snprintf(why, whysz, "%s: %s", a->url, cerr[0] ? cerr :
 		    curl_easy_strerror(cc));
 		r = ERR_TIMEOUT;
+	} else if (cc == CURLE_COULDNT_CONNECT) {
+		snprintf(why, whysz, "%s: %s", a->url, cerr[0] ? cerr :
+		    curl_easy_strerror(cc));
+		r = ERR_CONNECT;
+	} else if (cc == CURLE_SSL_CONNECT_ERROR && axl_cut_off(cerr)) {
+		/* The connection closed or reset during the handshake: the
+		 * server (or the network) went away, not a certificate. */
+		snprintf(why, whysz, "%s: %s", a->url, cerr);
+		r = ERR_HTTP;
 	} else if (cc == CURLE_PEER_FAILED_VERIFICATION ||
 	    cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_SSL_CACERT_BADFILE) {
 		snprintf(why, whysz, "%s: the server's certificate was not "
@@ -365,10 +409,17 @@ axl_post(const struct site_axl *a, const char *op, const struct buf *body,
 		snprintf(why, whysz, "%s: HTTP %ld: the AXL user or password "
 		    "was refused", a->url, code);
 		r = ERR_AUTH;
-	} else if (code != 200 && code != 500) {
-		/* 500 carries SOAP faults: the body says more. */
+	} else if (code >= 501 && code <= 599) {
+		/* 503 while Cisco AXL Web Service starts, 502/504 from a
+		 * proxy: worth another try. */
 		snprintf(why, whysz, "%s: HTTP %ld", a->url, code);
 		r = ERR_HTTP;
+	} else if (code != 200 && code != 500) {
+		/* 500 carries SOAP faults: the body says more.  Another code
+		 * (404, a redirect) says the URL or request is wrong. */
+		snprintf(why, whysz, "%s: HTTP %ld: the request was refused "
+		    "(is axl.url right?)", a->url, code);
+		r = ERR_AXL;
 	}
 	curl_slist_free_all(hdr);
 	curl_easy_cleanup(c);
@@ -381,15 +432,17 @@ axl_get_group(const struct site_axl *a, const char *name,
 {
 	const char *kv[] = { "name", name };
 	struct buf body, reply;
+	long code = 0;
 	int r;
 
 	buf_init(&body, 64 * 1024);
 	buf_init(&reply, AXL_REPLY_MAX);
 	if ((r = axl_envelope(a->version, "getPresenceRedundancyGroup", kv, 2,
 	    &body)) == 0 &&
-	    (r = axl_post(a, "getPresenceRedundancyGroup", &body, &reply, why,
-	    whysz)) == 0)
-		r = axl_parse_get(buf_str(&reply), reply.len, out, why, whysz);
+	    (r = axl_post(a, "getPresenceRedundancyGroup", &body, &reply,
+	    &code, why, whysz)) == 0)
+		r = axl_check_500(axl_parse_get(buf_str(&reply), reply.len, out,
+		    why, whysz), code, a->url, why, whysz);
 	buf_clear(&body);
 	buf_clear(&reply);
 	return r;
@@ -402,6 +455,7 @@ axl_set_ha(const struct site_axl *a, const char *name, int enabled,
 	const char *kv[] = { "name", name, "haEnabled", enabled ? "true" :
 	    "false" };
 	struct buf body, reply;
+	long code = 0;
 	int r;
 
 	buf_init(&body, 64 * 1024);
@@ -409,8 +463,9 @@ axl_set_ha(const struct site_axl *a, const char *name, int enabled,
 	if ((r = axl_envelope(a->version, "updatePresenceRedundancyGroup", kv, 4,
 	    &body)) == 0 &&
 	    (r = axl_post(a, "updatePresenceRedundancyGroup", &body, &reply,
-	    why, whysz)) == 0)
-		r = axl_parse_update(buf_str(&reply), reply.len, why, whysz);
+	    &code, why, whysz)) == 0)
+		r = axl_check_500(axl_parse_update(buf_str(&reply), reply.len,
+		    why, whysz), code, a->url, why, whysz);
 	buf_clear(&body);
 	buf_clear(&reply);
 	return r;

@@ -24,12 +24,22 @@ struct axl_group {
 int axl_global_init(void);
 void axl_global_exit(void);
 
-/* 0, or ERR_HTTP / ERR_TLS / ERR_AXL (a SOAP fault: its text in why) /
- * ERR_PARSE / ERR_TIMEOUT. */
+/*
+ * 0, or with why: ERR_AXL (the server said the request was wrong: a SOAP
+ * fault, its text in why, or HTTP 4xx), ERR_AUTH (401, 403), ERR_TLS (the
+ * server's certificate refused), ERR_PARSE (a 200 reply that is not
+ * AXL), or the transient ones (axl_transient()): ERR_CONNECT (refused),
+ * ERR_TIMEOUT, ERR_HTTP (connection reset or closed, HTTP 5xx other than
+ * a SOAP fault).
+ */
 int axl_get_group(const struct site_axl *a, const char *name,
     struct axl_group *out, char *why, size_t whysz);
 int axl_set_ha(const struct site_axl *a, const char *name, int enabled,
     char *why, size_t whysz);
+
+/* 1 for the errors after which the same request may succeed: worth
+ * retrying; never a SOAP fault. */
+int axl_transient(int err);
 
 /* Pure: the reply of a get into out; of an update, just success.  For the
  * tests and the fuzzer. */

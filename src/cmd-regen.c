@@ -351,6 +351,105 @@ regen_plan_text(const struct facts *f, const struct plan *p, int unit,
 	}
 }
 
+/*
+ * --dry-run with a pending journal: what the same command without it
+ * would do (the steps a resume runs), and nothing else.
+ */
+static void
+regen_dry_resume(const struct facts *f, const struct plan *p,
+    const struct journal *j, const char *command)
+{
+	unsigned char *done, *run;
+	const char *note;
+	char text[600];
+	size_t i, n;
+
+	done = calloc(p->n ? p->n : 1, 1);
+	run = calloc(p->n ? p->n : 1, 1);
+	if (done == NULL || run == NULL) {
+		free(done);
+		free(run);
+		log_error("out of memory");
+		return;
+	}
+	for (i = 0; i < p->n; i++)
+		done[i] = journal_step_state(j, p->steps[i].key) == JSTEP_DONE;
+	n = plan_resume(p, done, run);
+	printf("certregen %s: the interrupted %s run %s is pending; without "
+	    "--dry-run the same command resumes it with these %zu of its %zu "
+	    "steps:\n", command, journal_command(j), journal_run_id(j), n,
+	    p->n);
+	for (i = 0; i < p->n; i++) {
+		enum journal_state st = journal_step_state(j, p->steps[i].key);
+
+		if (!run[i])
+			continue;
+		plan_step_text(f, &p->steps[i], text, sizeof text);
+		if (st == JSTEP_BEGUN || st == JSTEP_FAILED)
+			note = p->steps[i].kind == STEP_REGEN ? "the node's "
+			    "serial says whether it happened" :
+			    p->steps[i].kind == STEP_DELETE ? "done if the "
+			    "certificate is still listed" :
+			    p->steps[i].kind == STEP_RESTART ? "done again" :
+			    "done again where still needed";
+		else if (st == JSTEP_DONE)
+			note = "done before; again, to protect the steps left";
+		else
+			note = NULL;
+		printf("  %3zu. %s%s%s%s%s\n", i + 1, text, note ? " (" : "",
+		    st == JSTEP_BEGUN ? "interrupted inside it: " :
+		    st == JSTEP_FAILED ? "failed before: " : "", note ? note :
+		    "", note ? ")" : "");
+	}
+	fflush(stdout);
+	free(done);
+	free(run);
+}
+
+/* The end of a failed run: what happened, and what is left unsafe. */
+static void
+regen_say_failed(const char *command, int r, json_t *report,
+    const char *state_dir)
+{
+	const char *sig = json_string_value(json_object_get(report,
+	    "interrupted"));
+	json_t *unsafe = json_object_get(report, "unsafe"), *u;
+	size_t i;
+
+	if (sig != NULL)
+		log_error("%s interrupted by %s: the step in progress was "
+		    "finished (or its wait abandoned) and journaled", command,
+		    sig);
+	else
+		log_error("%s stopped: %s", command, err_str(r));
+	if (json_array_size(unsafe) == 0) {
+		log_error("the cluster was left safe (what this run stopped "
+		    "runs again, High Availability is as it was) and the "
+		    "journal in %s says what is left: run the same command "
+		    "again to finish", state_dir);
+		return;
+	}
+	log_error("the cluster was NOT left safe:");
+	json_array_foreach(unsafe, i, u) {
+		const char *what = json_string_value(json_object_get(u, "what"));
+		const char *node = json_string_value(json_object_get(u, "node"));
+		const char *svc = json_string_value(json_object_get(u, "service"));
+		const char *st = json_string_value(json_object_get(u, "state"));
+		const char *grp = json_string_value(json_object_get(u, "group"));
+
+		if (what != NULL && strcmp(what, "ha") == 0)
+			log_error("  High Availability of the Presence Redundancy "
+			    "Group %s is OFF: turn it on (CUCM Administration > "
+			    "System > Presence Redundancy Group)", grp ? grp : "?");
+		else
+			log_error("  %s on %s is %s: start it (utils service "
+			    "start %s)", svc ? svc : "?", node ? node : "?",
+			    st ? st : "?", svc ? svc : "?");
+	}
+	log_error("the journal in %s says what is left: make the above safe, "
+	    "then run the same command again to finish", state_dir);
+}
+
 struct regen_hooks {
 	const struct site *site;
 	struct hook_env env;
@@ -445,8 +544,13 @@ regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 			goto out;
 		}
 		resume = 1;
-		log_notice("resuming the interrupted %s run %s", jcommand,
-		    journal_run_id(j));
+		if (o->dry_run)
+			log_notice("dry run: an interrupted %s run %s is "
+			    "pending; it is not resumed", jcommand,
+			    journal_run_id(j));
+		else
+			log_notice("resuming the interrupted %s run %s",
+			    jcommand, journal_run_id(j));
 	}
 	if (inventory_discover(&rt.pool, &rt.facts, why, sizeof why) != 0) {
 		log_error("discovery failed: %s", why);
@@ -497,6 +601,12 @@ regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 	}
 	regen_plan_text(&rt.facts, &p, -1, hk.nodes, sizeof hk.nodes,
 	    hk.units, sizeof hk.units);
+	if (resume && o->dry_run) {
+		regen_dry_resume(&rt.facts, &p, j, command);
+		log_notice("dry run: nothing was changed");
+		ret = EXIT_DONE;
+		goto out;
+	}
 	if (!resume && p.n == 0) {
 		if (o->renew) {
 			ret = EXIT_NOTHING_DUE;
@@ -531,6 +641,10 @@ regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 		ret = EXIT_FAIL;
 		goto out;
 	}
+	/* From here a signal stops the run the safe way (exec_run). */
+	if (runtime_catch_signals() != 0)
+		log_warn("cannot catch SIGTERM and SIGINT: a signal would stop "
+		    "certregen without making the cluster safe");
 	if (!resume) {
 		json_t *req = regen_request_json(o);
 
@@ -586,9 +700,7 @@ regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 		log_notice("%s done: %zu steps, verified", command, p.n);
 		ret = EXIT_DONE;
 	} else {
-		log_error("%s stopped: %s; the cluster was left safe and the "
-		    "journal in %s says what is left: run the same command "
-		    "again to finish", command, err_str(r), site->state_dir);
+		regen_say_failed(command, r, report, site->state_dir);
 		ret = EXIT_FAIL;
 	}
 	if (regen_write_report(report_path, report) != 0 && ret == EXIT_DONE)
@@ -616,6 +728,7 @@ regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 	    "failed", ret) != 0 && ret == EXIT_DONE)
 		ret = EXIT_FAIL;
 out:
+	runtime_release_signals();
 	if (locked && ret == EXIT_FAIL) {
 		if (hk.env.report == NULL)
 			hk.env.report = "";

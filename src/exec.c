@@ -35,8 +35,13 @@
 #include "unit.h"
 #include "vos.h"
 
-/* Attempts of one step when its session drops. */
+/* Attempts of one step when its session drops (or AXL fails for a
+ * while), with a pause between them that doubles from EXEC_BACKOFF_MS up
+ * to EXEC_BACKOFF_CAP times that.  CERTREGEN_TEST_BACKOFF_MS replaces
+ * EXEC_BACKOFF_MS: for the tests only (see certregen(1), ENVIRONMENT). */
 #define EXEC_TRIES 3
+#define EXEC_BACKOFF_MS 1000L
+#define EXEC_BACKOFF_CAP 30L
 
 struct exec {
 	struct runtime *rt;
@@ -47,6 +52,8 @@ struct exec {
 	json_t *steps;          /* report["steps"] */
 	struct timespec t0;
 	int stuck;              /* the last wait saw the service stay put */
+	int safe;               /* the safe path runs: signals do not cut it */
+	json_t *unsafe;         /* report["unsafe"]: what the safe path left */
 	char why[1024];
 };
 
@@ -124,6 +131,43 @@ exec_transient(int r)
 	    r == ERR_TIMEOUT || r == ERR_IO;
 }
 
+/* The pause before attempt `failed + 1`, in milliseconds. */
+static long
+exec_backoff_ms(int failed)
+{
+	const char *e = getenv("CERTREGEN_TEST_BACKOFF_MS");
+	long base = EXEC_BACKOFF_MS, ms;
+	int i;
+
+	if (e != NULL && *e != '\0') {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(e, &end, 10);
+		if (errno == 0 && *end == '\0' && v >= 0 && v <= 60000)
+			base = v;
+	}
+	ms = base;
+	for (i = 1; i < failed && ms < base * EXEC_BACKOFF_CAP; i++)
+		ms *= 2;
+	return ms < base * EXEC_BACKOFF_CAP ? ms : base * EXEC_BACKOFF_CAP;
+}
+
+/* A signal asked the run to stop, and the safe path does not run yet. */
+static int
+exec_stop_asked(const struct exec *x)
+{
+	return !x->safe && runtime_interrupted() != 0;
+}
+
+/* Sleep ms; 1 when a signal cut it short (never on the safe path). */
+static int
+exec_pause(const struct exec *x, long ms)
+{
+	return runtime_pause_ms(ms, x->safe);
+}
+
 /* ------------------------------------------------------------ services */
 
 static const struct vos_service *
@@ -168,7 +212,16 @@ exec_wait_state(struct exec *x, struct vos_session *s, const char *node,
 			return 0;
 		if (time(NULL) >= deadline)
 			break;
-		sleep((unsigned)site->services.poll_interval);
+		/* A signal abandons the wait (not the command: it is done);
+		 * the rerun does the step again. */
+		if (exec_pause(x, 1000L * site->services.poll_interval) ||
+		    exec_stop_asked(x)) {
+			exec_fail(x, "%s: interrupted by %s while waiting for %s "
+			    "to be %s (it is %s); the wait was abandoned", node,
+			    runtime_signal_name(runtime_interrupted()), service,
+			    vos_svc_state_name(want), vos_svc_state_name(seen));
+			return ERR_INTERRUPTED;
+		}
 	}
 	exec_fail(x, "%s: %s is %s, not %s, after %d s (services.timeouts)",
 	    node, service, vos_svc_state_name(seen), vos_svc_state_name(want),
@@ -564,6 +617,8 @@ exec_one(struct exec *x, const struct plan_step *st)
 		x->o->step_cb(x->o->step_arg, st, 0, 0);
 	log_notice("[%7.1fs] %s", t0, text);
 	for (tries = 0; tries < EXEC_TRIES; tries++) {
+		long ms;
+
 		x->why[0] = '\0';
 		x->stuck = 0;
 		if (st->mutating && st->kind != STEP_REGEN &&
@@ -572,26 +627,50 @@ exec_one(struct exec *x, const struct plan_step *st)
 		    (r = journal_step_begin(x->j, st->key, NULL)) != 0) {
 			exec_fail(x, "cannot write the journal in %s",
 			    x->rt->site->state_dir);
-			break;
+			/* The safe path starts services and turns HA on
+			 * all the same: undoing needs no record. */
+			if (!x->safe)
+				break;
+			log_error("%s", x->why);
 		}
 		r = exec_step(x, st);
-		if (r == 0 || st->node < 0)
+		if (r == 0 || r == ERR_INTERRUPTED)
 			break;
 		/* A service that stays STARTING: the CLI's advice is to run
 		 * the same command again, once; the session is fine, and a
 		 * third wait of services.timeouts would only add to the
 		 * outage. */
 		if (x->stuck) {
-			if (stuck++ > 0)
+			if (stuck++ > 0 || exec_stop_asked(x))
 				break;
 			log_warn("%s (running the command again)", x->why);
 			continue;
 		}
-		if (!exec_transient(r))
+		/* HA steps talk AXL: a refused connection, a reset, a time
+		 * out or HTTP 5xx may pass; a SOAP fault says the request
+		 * was wrong and never does. */
+		if (st->kind == STEP_HA_OFF || st->kind == STEP_HA_ON ?
+		    !axl_transient(r) : st->node < 0 || !exec_transient(r))
 			break;
-		log_warn("%s (attempt %d of %d; logging in again)", x->why,
-		    tries + 1, EXEC_TRIES);
-		exec_drop(x, st->node);
+		if (tries + 1 >= EXEC_TRIES) {
+			log_warn("%s (attempt %d of %d; giving up)", x->why,
+			    tries + 1, EXEC_TRIES);
+			break;
+		}
+		ms = exec_backoff_ms(tries + 1);
+		log_warn("%s (attempt %d of %d failed; %s in %ld.%03ld s)",
+		    x->why, tries + 1, EXEC_TRIES, st->node < 0 ?
+		    "AXL again" : "logging in again", ms / 1000,
+		    ms % 1000);
+		if (st->node >= 0)
+			exec_drop(x, st->node);
+		if (exec_pause(x, ms) || exec_stop_asked(x)) {
+			/* The attempt failed: the step is left for the rerun,
+			 * as after a failure. */
+			log_warn("interrupted by %s: no further attempt",
+			    runtime_signal_name(runtime_interrupted()));
+			break;
+		}
 	}
 	if (st->mutating || st->kind == STEP_BACKUP)
 		(void)journal_step_end(x->j, st->key, r == 0, r ? x->why : NULL,
@@ -608,9 +687,30 @@ exec_one(struct exec *x, const struct plan_step *st)
 	return r;
 }
 
+/* What the safe path could not make safe, for the report and the last
+ * message: a service (node, service, state) or an HA group. */
+static void
+exec_unsafe_service(struct exec *x, const char *node, const char *service,
+    const char *state, const char *error)
+{
+	json_array_append_new(x->unsafe, json_pack("{s:s,s:o,s:o,s:s,s:o}",
+	    "what", "service", "node", output_jstr(node), "service",
+	    output_jstr(service), "state", state, "error",
+	    output_jstr(error)));
+}
+
+static void
+exec_unsafe_ha(struct exec *x, const char *group, const char *error)
+{
+	json_array_append_new(x->unsafe, json_pack("{s:s,s:o,s:s,s:o}", "what",
+	    "ha", "group", output_jstr(group), "ha", "off", "error",
+	    output_jstr(error)));
+}
+
 /* The safe path may find the service a failed restart or start left
  * STOPPED (its own command stopped it): one start, not journaled (a rerun
- * restarts it anyway), reported as a "safe-start" step. */
+ * restarts it anyway), reported as a "safe-start" step.  A node it cannot
+ * read, or a start that fails, is reported as unsafe. */
 static void
 exec_safe_start(struct exec *x, const struct plan_step *failed)
 {
@@ -618,7 +718,9 @@ exec_safe_start(struct exec *x, const struct plan_step *failed)
 	struct vos_service *v = NULL;
 	const struct vos_service *sv;
 	struct vos_session *s;
+	const char *node = exec_node(x, failed)->name;
 	double t0 = exec_elapsed(x);
+	enum vos_svc_state seen;
 	size_t n = 0;
 	int r, stopped;
 
@@ -626,23 +728,54 @@ exec_safe_start(struct exec *x, const struct plan_step *failed)
 		return;
 	x->why[0] = '\0';
 	if ((s = exec_session(x, failed->node)) == NULL ||
-	    vos_service_list(s, &v, &n) != 0)
+	    (r = vos_service_list(s, &v, &n)) != 0) {
+		if (s != NULL)
+			exec_fail(x, "%s", vos_error(s));
+		log_error("making safe: cannot see whether %s on %s runs: %s",
+		    failed->service, node, x->why[0] ? x->why :
+		    err_str(ERR_CONNECT));
+		exec_unsafe_service(x, node, failed->service, "unknown",
+		    x->why[0] ? x->why : err_str(ERR_CONNECT));
 		return;
+	}
 	sv = exec_find_service(v, n, failed->service);
 	stopped = sv != NULL && sv->state == SVC_STOPPED;
+	seen = sv != NULL ? sv->state : SVC_UNKNOWN;
 	free(v);
+	if (seen == SVC_STARTING || seen == SVC_STOPPING) {
+		/* A wait a signal abandoned: the command was typed, the
+		 * service is on its way; HA goes back on only once it is
+		 * there (TechNote 217304).  A wait that timed out already
+		 * is not repeated. */
+		if (runtime_interrupted() != 0) {
+			log_notice("making safe: waiting for %s on %s to be "
+			    "STARTED before High Availability goes back on",
+			    failed->service, node);
+			if (exec_wait_state(x, s, node, failed->service,
+			    SVC_STARTED) == 0)
+				return;
+		} else
+			exec_fail(x, "%s: %s is %s", node, failed->service,
+			    vos_svc_state_name(seen));
+		log_error("making safe: %s", x->why);
+		exec_unsafe_service(x, node, failed->service, "not STARTED",
+		    x->why);
+		return;
+	}
 	if (!stopped)
 		return;
 	st.kind = STEP_START;
-	snprintf(st.key, sizeof st.key, "safe-start:%s:%s",
-	    exec_node(x, failed)->name, failed->service);
+	snprintf(st.key, sizeof st.key, "safe-start:%s:%s", node,
+	    failed->service);
 	snprintf(st.why, sizeof st.why, "safe path: start again what the "
 	    "failed %s left stopped", plan_kind_name(failed->kind));
-	log_notice("making safe: starting %s on %s again", st.service,
-	    exec_node(x, failed)->name);
+	log_notice("making safe: starting %s on %s again", st.service, node);
 	r = exec_service(x, &st, "start", SVC_STARTED);
-	if (r != 0)
+	if (r != 0) {
 		log_error("making safe: %s", x->why[0] ? x->why : err_str(r));
+		exec_unsafe_service(x, node, st.service, "STOPPED", x->why[0] ?
+		    x->why : err_str(r));
+	}
 	exec_report_step(x, &st, r == 0 ? "done" : "failed", t0,
 	    r ? x->why : NULL);
 }
@@ -650,16 +783,21 @@ exec_safe_start(struct exec *x, const struct plan_step *failed)
 /*
  * After a failure: start every service a run of this journal stopped and
  * turn HA back on where a run turned it off (both idempotent: a start of a
- * started service and ha-on of an enabled group do nothing).  The journal
- * stays pending, so the next run resumes where this one stopped.
+ * started service and ha-on of an enabled group do nothing).  HA is turned
+ * on whatever else failed.  The journal stays pending, so the next run
+ * resumes where this one stopped.  What could not be made safe is in
+ * x->unsafe.
  */
 static void
-exec_make_safe(struct exec *x, size_t failed)
+exec_make_safe(struct exec *x, size_t failed, int started)
 {
 	size_t i;
-	int k;
+	int k, r;
 
-	exec_safe_start(x, &x->p->steps[failed]);
+	x->safe = 1;
+	runtime_set_safe_path(1);
+	if (started)
+		exec_safe_start(x, &x->p->steps[failed]);
 	for (int pass = 0; pass < 2; pass++)
 		for (i = 0; i < x->p->n; i++) {
 			const struct plan_step *st = &x->p->steps[i];
@@ -676,7 +814,21 @@ exec_make_safe(struct exec *x, size_t failed)
 			else
 				log_notice("making safe: High Availability of "
 				    "%s back on", exec_group(st));
-			exec_one(x, &x->p->steps[k]);
+			if ((r = exec_one(x, &x->p->steps[k])) == 0)
+				continue;
+			if (pass == 0) {
+				exec_unsafe_service(x,
+				    x->rt->facts.nodes[st->node].name,
+				    st->service, "not STARTED", x->why[0] ?
+				    x->why : err_str(r));
+				continue;
+			}
+			log_error("HIGH AVAILABILITY OF %s IS STILL OFF: %s; turn "
+			    "it on in CUCM Administration > System > Presence "
+			    "Redundancy Group, or run the same command again",
+			    exec_group(st), x->why[0] ? x->why : err_str(r));
+			exec_unsafe_ha(x, exec_group(st), x->why[0] ? x->why :
+			    err_str(r));
 		}
 }
 
@@ -689,7 +841,7 @@ exec_run(struct runtime *rt, struct journal *j, const struct plan *p,
 	unsigned char *done, *run;
 	char error[sizeof x.why + 400];
 	size_t i;
-	int r = 0, failed = -1;
+	int r = 0, failed = -1, started = 0, sig = 0;
 
 	memset(&x, 0, sizeof x);
 	x.rt = rt;
@@ -698,7 +850,9 @@ exec_run(struct runtime *rt, struct journal *j, const struct plan *p,
 	x.o = o;
 	x.report = report;
 	x.steps = json_array();
+	x.unsafe = json_array();
 	json_object_set_new(report, "steps", x.steps);
+	json_object_set_new(report, "unsafe", x.unsafe);
 	clock_gettime(CLOCK_MONOTONIC, &x.t0);
 
 	/* Brackets run again only when there is work left for them to
@@ -722,26 +876,50 @@ exec_run(struct runtime *rt, struct journal *j, const struct plan *p,
 			    NULL);
 			continue;
 		}
+		/* A signal between two steps: the next one is not begun. */
+		if ((sig = runtime_interrupted()) != 0) {
+			r = ERR_INTERRUPTED;
+			exec_fail(&x, "interrupted by %s before this step",
+			    runtime_signal_name(sig));
+			failed = (int)i;
+			break;
+		}
 		if ((r = exec_one(&x, st)) != 0) {
 			failed = (int)i;
+			started = 1;
+			sig = runtime_interrupted();
 			break;
 		}
 	}
 	free(done);
 	free(run);
-	if (failed >= 0) {
-		/* The first error names the step; the safe path's own
-		 * messages must not replace it. */
-		snprintf(error, sizeof error, "%s: %s", p->steps[failed].key,
-		    x.why[0] ? x.why : err_str(r));
-		exec_make_safe(&x, (size_t)failed);
-		left = json_array();
-		for (i = (size_t)failed; i < p->n; i++)
-			if (journal_step_state(j, p->steps[i].key) != JSTEP_DONE)
-				json_array_append_new(left,
-				    plan_step_json(&rt->facts, &p->steps[i]));
-		json_object_set_new(report, "left", left);
-		json_object_set_new(report, "error", output_jstr(error));
+	/* Interrupted after the last step: it is done all the same. */
+	if (failed < 0) {
+		json_object_set_new(report, "safe", json_true());
+		return 0;
 	}
+	/* The first error names the step; the safe path's own messages must
+	 * not replace it. */
+	snprintf(error, sizeof error, "%s: %s", p->steps[failed].key,
+	    x.why[0] ? x.why : err_str(r));
+	if (sig != 0) {
+		if (journal_interrupted(j, runtime_signal_name(sig),
+		    p->steps[failed].key) != 0)
+			log_warn("cannot write the journal in %s",
+			    rt->site->state_dir);
+		json_object_set_new(report, "interrupted",
+		    json_string(runtime_signal_name(sig)));
+		r = ERR_INTERRUPTED;
+	}
+	exec_make_safe(&x, (size_t)failed, started);
+	left = json_array();
+	for (i = (size_t)failed; i < p->n; i++)
+		if (journal_step_state(j, p->steps[i].key) != JSTEP_DONE)
+			json_array_append_new(left,
+			    plan_step_json(&rt->facts, &p->steps[i]));
+	json_object_set_new(report, "left", left);
+	json_object_set_new(report, "error", output_jstr(error));
+	json_object_set_new(report, "safe",
+	    json_boolean(json_array_size(x.unsafe) == 0));
 	return r;
 }

@@ -307,6 +307,34 @@ journal_step_end(struct journal *j, const char *key, int ok,
 }
 
 int
+journal_interrupted(struct journal *j, const char *signal, const char *key)
+{
+	json_t *rec = json_pack("{s:s,s:s}", "ev", "run-interrupted", "signal",
+	    signal);
+
+	if (rec == NULL)
+		return ERR_NOMEM;
+	if (key != NULL)
+		json_object_set_new(rec, "key", json_string(key));
+	return journal_write(j, rec);
+}
+
+const char *
+journal_interrupted_by(const struct journal *j)
+{
+	size_t i = json_array_size(j->log);
+
+	while (i-- > 0) {
+		json_t *rec = json_array_get(j->log, i);
+		const char *ev = json_string_value(json_object_get(rec, "ev"));
+
+		if (ev != NULL && strcmp(ev, "run-interrupted") == 0)
+			return json_string_value(json_object_get(rec, "signal"));
+	}
+	return NULL;
+}
+
+int
 journal_end_run(struct journal *j, const char *result)
 {
 	struct buf dst;

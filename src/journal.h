@@ -47,6 +47,13 @@ int journal_begin_run(struct journal *j, const char *run_id,
 int journal_step_begin(struct journal *j, const char *key, json_t *data);
 int journal_step_end(struct journal *j, const char *key, int ok,
     const char *error, json_t *data);
+/* Record that a signal interrupted the run (signal: "SIGTERM" ...; key:
+ * the step it came in, or NULL).  The run stays pending. */
+int journal_interrupted(struct journal *j, const char *signal,
+    const char *key);
+/* The signal of the last run-interrupted record of the current run, or
+ * NULL. */
+const char *journal_interrupted_by(const struct journal *j);
 /* End the run: the journal is moved to STATE_DIR/runs/RUN_ID.jsonl. */
 int journal_end_run(struct journal *j, const char *result);
 

@@ -2,8 +2,11 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +211,180 @@ runtime_begin(struct cmd_ctx *ctx, struct runtime *rt)
 	rt->ssh_up = 1;
 	pool_init(&rt->pool, site, rt->dialogs, rt->tdir);
 	return EXIT_DONE;
+}
+
+/* ------------------------------------------------------------ signals */
+
+static volatile sig_atomic_t rt_sig_first;  /* the first signal, or 0 */
+static volatile sig_atomic_t rt_sig_count;
+static volatile sig_atomic_t rt_sig_safe;   /* the safe path runs */
+static int rt_pipe[2] = { -1, -1 };        /* wakes runtime_pause_ms() */
+static int rt_caught[3];
+static struct sigaction rt_old[3];
+static const int rt_sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+
+static void
+rt_say(const char *s)
+{
+	/* write(2) is async-signal-safe; a lost message is no error. */
+	ssize_t w = write(STDERR_FILENO, s, strlen(s));
+
+	(void)w;
+}
+
+static void
+runtime_on_signal(int sig)
+{
+	int saved = errno;
+	char c = 1;
+	ssize_t w;
+
+	/* The log file is reopened on SIGHUP as before (log.c's flag). */
+	if (sig == SIGHUP && (rt_old[2].sa_flags & SA_SIGINFO) == 0 &&
+	    rt_old[2].sa_handler != SIG_DFL && rt_old[2].sa_handler != SIG_IGN &&
+	    rt_old[2].sa_handler != runtime_on_signal)
+		rt_old[2].sa_handler(sig);
+	if (rt_sig_count < 100)
+		rt_sig_count++;
+	if (rt_sig_first == 0) {
+		rt_sig_first = sig;
+		rt_say("certregen: interrupted: finishing the step in progress "
+		    "(a wait is abandoned), then starting what this run "
+		    "stopped and turning High Availability back on; run the "
+		    "same command again to resume\n");
+	} else if (rt_sig_count == 2) {
+		rt_say(rt_sig_safe ? "certregen: signal ignored: the cluster is "
+		    "being made safe (services started, HA back on); a third "
+		    "signal ends certregen at once and may leave them as they "
+		    "are\n" : "certregen: signal ignored: the step in progress "
+		    "is finishing, then the cluster is made safe; a third "
+		    "signal ends certregen at once and may leave services "
+		    "stopped or HA off\n");
+	} else {
+		rt_say("certregen: third signal: ending at once; the cluster "
+		    "may not be safe (check services and High Availability); "
+		    "the journal is pending: run the same command again\n");
+		_exit(EXIT_FAIL);
+	}
+	if (rt_pipe[1] != -1)
+		w = write(rt_pipe[1], &c, 1);
+	(void)w;
+	errno = saved;
+}
+
+int
+runtime_catch_signals(void)
+{
+	struct sigaction sa;
+	int tty = isatty(STDIN_FILENO) || isatty(STDERR_FILENO);
+	size_t i;
+
+	rt_sig_first = 0;
+	rt_sig_count = 0;
+	rt_sig_safe = 0;
+	if (rt_pipe[0] == -1 && pipe2(rt_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		rt_pipe[0] = rt_pipe[1] = -1;
+		return ERR_IO;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = runtime_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 3; i++)
+		sigaddset(&sa.sa_mask, rt_sigs[i]);
+	sa.sa_flags = 0; /* no SA_RESTART: poll() and read() see EINTR */
+	for (i = 0; i < 3; i++) {
+		if (rt_caught[i])
+			continue;
+		if (sigaction(rt_sigs[i], NULL, &rt_old[i]) != 0)
+			return ERR_IO;
+		/* nohup and a shell's background job ignore them: so do we. */
+		if (rt_sigs[i] != SIGTERM && rt_old[i].sa_handler == SIG_IGN &&
+		    (rt_old[i].sa_flags & SA_SIGINFO) == 0)
+			continue;
+		/* Without a terminal SIGHUP stays log rotation only. */
+		if (rt_sigs[i] == SIGHUP && !tty)
+			continue;
+		if (sigaction(rt_sigs[i], &sa, NULL) != 0)
+			return ERR_IO;
+		rt_caught[i] = 1;
+	}
+	return 0;
+}
+
+void
+runtime_release_signals(void)
+{
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (rt_caught[i]) {
+			(void)sigaction(rt_sigs[i], &rt_old[i], NULL);
+			rt_caught[i] = 0;
+		}
+}
+
+int
+runtime_interrupted(void)
+{
+	return (int)rt_sig_first;
+}
+
+const char *
+runtime_signal_name(int sig)
+{
+	switch (sig) {
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGINT:
+		return "SIGINT";
+	case SIGHUP:
+		return "SIGHUP";
+	}
+	return "a signal";
+}
+
+void
+runtime_set_safe_path(int on)
+{
+	rt_sig_safe = on ? 1 : 0;
+}
+
+static int64_t
+rt_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+runtime_pause_ms(long ms, int ignore_signals)
+{
+	int64_t end = rt_now_ms() + (ms > 0 ? ms : 0), now;
+	char drain[64];
+
+	for (;;) {
+		if (!ignore_signals && rt_sig_first != 0)
+			return 1;
+		if ((now = rt_now_ms()) >= end)
+			return 0;
+		if (rt_pipe[0] != -1) {
+			struct pollfd p = { .fd = rt_pipe[0], .events = POLLIN };
+			int64_t left = end - now;
+
+			if (poll(&p, 1, left > 60000 ? 60000 : (int)left) > 0)
+				while (read(rt_pipe[0], drain, sizeof drain) > 0)
+					;
+		} else {
+			struct timespec ts;
+			int64_t left = end - now;
+
+			ts.tv_sec = (time_t)(left / 1000);
+			ts.tv_nsec = (long)(left % 1000) * 1000000L;
+			(void)nanosleep(&ts, NULL);
+		}
+	}
 }
 
 void

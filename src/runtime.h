@@ -45,4 +45,26 @@ const char *runtime_dialog_dir(void);
 /* mkdir -p with a mode for the directories it makes; 0 or ERR_IO. */
 int runtime_mkdirs(const char *path, mode_t mode);
 
+/*
+ * Interruption of a run that changes the cluster.  runtime_catch_signals()
+ * makes SIGTERM, SIGINT (unless ignored) and, when stdin or stderr is a
+ * terminal, SIGHUP (unless ignored; the log file is still reopened) ask
+ * the run to stop: the first one is remembered (runtime_interrupted()
+ * gives its number) and wakes runtime_pause_ms(); the second is ignored
+ * with a message on stderr; the third ends the process at once (exit 1;
+ * the journal stays pending).  No SA_RESTART: a blocking poll() or read()
+ * returns EINTR.  runtime_release_signals() puts the old handlers back.
+ */
+int runtime_catch_signals(void);
+void runtime_release_signals(void);
+int runtime_interrupted(void);
+const char *runtime_signal_name(int sig);
+/* The second signal's message: 0 while the step in progress finishes, 1
+ * once the safe path runs. */
+void runtime_set_safe_path(int on);
+/* Sleep ms milliseconds; 1 when an interrupting signal arrived (at once
+ * if one had already), else 0.  With ignore_signals a signal does not cut
+ * the sleep short (the safe path waits for real). */
+int runtime_pause_ms(long ms, int ignore_signals);
+
 #endif
