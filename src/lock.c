@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +66,11 @@ lock_take(const char *dir, const char *command, int wait_s, struct lock **out,
 			return ERR_IO;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (wait_s == 0 || (wait_s > 0 && now.tv_sec - t0.tv_sec >=
-		    wait_s)) {
+		/* Whole seconds of tv_sec alone could end a 1 s wait at once. */
+		if (wait_s == 0 || (wait_s > 0 &&
+		    (int64_t)(now.tv_sec - t0.tv_sec) * 1000 +
+		    (now.tv_nsec - t0.tv_nsec) / 1000000 >=
+		    (int64_t)wait_s * 1000)) {
 			lock_holder(fd, holder, holdersz);
 			close(fd);
 			return ERR_LOCKED;
