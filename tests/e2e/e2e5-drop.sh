@@ -18,20 +18,7 @@
 . "$top_srcdir/tests/e2e/e2e5-lib.sh"
 
 cluster() {  # cluster FAULTS
-	cat >"$tmp/cluster.conf" <<CONF
-name = "e2e5-drop";
-time_factor = 0.005;
-rsa_bits = 1024;
-credentials = { user = "admin"; password = "$E5_PW"; methods = [ "password" ]; };
-axl = { user = "axladmin"; password = "$E5_AXL_PW"; };
-federation = { sip = false; xmpp = false; };
-ports = { ssh = 2222; };
-nodes = (
-  { name = "CUCMPUB"; ip = "127.0.54.11"; product = "cucm"; },
-  { name = "IMPPUB"; ip = "127.0.54.13"; product = "imp"; },
-  { name = "IMPSUB1"; ip = "127.0.54.14"; product = "imp"; }
-);
-groups = ( { name = "G1"; nodes = [ "IMPPUB", "IMPSUB1" ]; ha = true; } );
+	e5_cluster e2e5-drop 127.0.54 - <<CONF
 faults = ( $1 );
 CONF
 }

@@ -15,21 +15,7 @@
 . "$top_srcdir/tests/sim/sim-lib.sh"
 . "$top_srcdir/tests/e2e/e2e5-lib.sh"
 
-cat >"$tmp/cluster.conf" <<CONF
-name = "e2e5-kill-inside";
-time_factor = 0.005;
-rsa_bits = 1024;
-credentials = { user = "admin"; password = "$E5_PW"; methods = [ "password" ]; };
-axl = { user = "axladmin"; password = "$E5_AXL_PW"; };
-federation = { sip = false; xmpp = false; };
-ports = { ssh = 2222; };
-nodes = (
-  { name = "CUCMPUB"; ip = "127.0.53.11"; product = "cucm"; },
-  { name = "IMPPUB"; ip = "127.0.53.13"; product = "imp"; },
-  { name = "IMPSUB1"; ip = "127.0.53.14"; product = "imp"; }
-);
-groups = ( { name = "G1"; nodes = [ "IMPPUB", "IMPSUB1" ]; ha = true; } );
-CONF
+e5_cluster e2e5-kill-inside 127.0.53
 e5_site 127.0.53
 ev="$tmp/state/events.jsonl"
 jr="$tmp/cr/state/journal.jsonl"

@@ -1,6 +1,12 @@
 # e2e5-lib.sh: shell functions of the issue 5 end-to-end tests; sourced
 # after tests/lib.sh and tests/sim/sim-lib.sh.
 #
+#   e5_cluster NAME NET [- [IMPSUB1]]
+#                           write $tmp/cluster.conf: CUCMPUB NET.11, IMPPUB
+#                           .13, IMPSUB1 .14 (IMPSUB1 settings appended to
+#                           its node), HA group G1 on, password auth, no
+#                           federation; with "-", more top-level settings
+#                           from stdin (faults, expired_trust, delays...)
 #   e5_site NET [AXL]       write $tmp/site.conf for the cluster on NET.x
 #                           (CUCMPUB .11, IMPPUB .13, IMPSUB1 .14 ...);
 #                           AXL 0 leaves the axl group out; E5_SITE_EXTRA
@@ -25,6 +31,29 @@ E5_PW=${E5_PW:-e2e5-password}
 E5_AXL_PW=${E5_AXL_PW:-e2e5-axl-password}
 export E5_PW E5_AXL_PW
 E5_SITE_EXTRA=${E5_SITE_EXTRA:-}
+
+e5_cluster() {
+	{
+		cat <<EOF
+name = "$1";
+time_factor = 0.005;
+rsa_bits = 1024;
+credentials = { user = "admin"; password = "$E5_PW"; methods = [ "password" ]; };
+axl = { user = "axladmin"; password = "$E5_AXL_PW"; };
+federation = { sip = false; xmpp = false; };
+ports = { ssh = 2222; };
+nodes = (
+  { name = "CUCMPUB"; ip = "$2.11"; product = "cucm"; },
+  { name = "IMPPUB"; ip = "$2.13"; product = "imp"; },
+  { name = "IMPSUB1"; ip = "$2.14"; product = "imp"; ${4:-} }
+);
+groups = ( { name = "G1"; nodes = [ "IMPPUB", "IMPSUB1" ]; ha = true; } );
+EOF
+		if [ "${3:-}" = - ]; then
+			cat
+		fi
+	} >"$tmp/cluster.conf"
+}
 
 e5_site() {
 	_e5net=$1

@@ -9,21 +9,8 @@
 . "$top_srcdir/tests/sim/sim-lib.sh"
 . "$top_srcdir/tests/e2e/e2e5-lib.sh"
 
-cat >"$tmp/cluster.conf" <<CONF
-name = "e2e5-refuse";
-time_factor = 0.005;
-rsa_bits = 1024;
-credentials = { user = "admin"; password = "$E5_PW"; methods = [ "password" ]; };
-axl = { user = "axladmin"; password = "$E5_AXL_PW"; };
-federation = { sip = false; xmpp = false; };
+e5_cluster e2e5-refuse 127.0.51 - <<CONF
 sso = true;
-ports = { ssh = 2222; };
-nodes = (
-  { name = "CUCMPUB"; ip = "127.0.51.11"; product = "cucm"; },
-  { name = "IMPPUB"; ip = "127.0.51.13"; product = "imp"; },
-  { name = "IMPSUB1"; ip = "127.0.51.14"; product = "imp"; }
-);
-groups = ( { name = "G1"; nodes = [ "IMPPUB", "IMPSUB1" ]; ha = true; } );
 expired_trust = (
   { nodes = "*"; unit = "tomcat-trust"; cn = "old-root"; days_ago = 100; }
 );

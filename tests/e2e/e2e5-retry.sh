@@ -22,20 +22,7 @@ CERTREGEN_TEST_BACKOFF_MS=200
 export CERTREGEN_TEST_BACKOFF_MS
 
 cluster() {  # cluster FAULTS
-	cat >"$tmp/cluster.conf" <<CONF
-name = "e2e5-retry";
-time_factor = 0.005;
-rsa_bits = 1024;
-credentials = { user = "admin"; password = "$E5_PW"; methods = [ "password" ]; };
-axl = { user = "axladmin"; password = "$E5_AXL_PW"; };
-federation = { sip = false; xmpp = false; };
-ports = { ssh = 2222; };
-nodes = (
-  { name = "CUCMPUB"; ip = "127.0.141.11"; product = "cucm"; },
-  { name = "IMPPUB"; ip = "127.0.141.13"; product = "imp"; },
-  { name = "IMPSUB1"; ip = "127.0.141.14"; product = "imp"; }
-);
-groups = ( { name = "G1"; nodes = [ "IMPPUB", "IMPSUB1" ]; ha = true; } );
+	e5_cluster e2e5-retry 127.0.141 - <<CONF
 faults = ( $1 );
 CONF
 }

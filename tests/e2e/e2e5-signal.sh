@@ -23,21 +23,8 @@ CERTREGEN_TEST_BACKOFF_MS=100
 export CERTREGEN_TEST_BACKOFF_MS
 
 cluster() {  # cluster EXTRA-NODE-SETTINGS-OF-IMPSUB1
-	cat >"$tmp/cluster.conf" <<CONF
-name = "e2e5-signal";
-time_factor = 0.005;
-rsa_bits = 1024;
-credentials = { user = "admin"; password = "$E5_PW"; methods = [ "password" ]; };
-axl = { user = "axladmin"; password = "$E5_AXL_PW"; };
-federation = { sip = false; xmpp = false; };
-ports = { ssh = 2222; };
+	e5_cluster e2e5-signal 127.0.140 - "$1" <<CONF
 delays = { service_start = 400; regen = 400; };
-nodes = (
-  { name = "CUCMPUB"; ip = "127.0.140.11"; product = "cucm"; },
-  { name = "IMPPUB"; ip = "127.0.140.13"; product = "imp"; },
-  { name = "IMPSUB1"; ip = "127.0.140.14"; product = "imp"; $1 }
-);
-groups = ( { name = "G1"; nodes = [ "IMPPUB", "IMPSUB1" ]; ha = true; } );
 expired_trust = (
   { nodes = [ "IMPPUB", "IMPSUB1" ]; unit = "cup-xmpp-trust"; cn = "old-peer"; days_ago = 30; }
 );
