@@ -158,7 +158,7 @@ def main():
     ap.add_argument("--dir", required=True)
     ap.add_argument("--time-factor", type=float, default=0.02)
     ap.add_argument("--parallel", type=int,
-                    help="ssh.parallel (default: the node count, >= 16)")
+                    help="ssh.parallel (default: the node count, >= 32)")
     a = ap.parse_args()
     parts = a.net.split(".")
     if (len(parts) != 3 or parts[0] != "127" or parts[1] != "0" or
@@ -176,7 +176,7 @@ def main():
     with open(os.path.join(d, "cluster.json"), "w") as f:
         json.dump(c, f, indent=1)
     write_site_conf(c, d, os.path.join(d, "site.conf"),
-                    a.parallel or max(16, a.nodes))
+                    a.parallel or max(32, a.nodes))
 
 
 if __name__ == "__main__":

@@ -149,38 +149,62 @@ inventory_add(struct facts *f, const struct site *site,
 	return 0;
 }
 
-/* Ask one publisher for the cluster; its session is returned in *out. */
-static int
-inventory_ask(struct pool *p, struct facts *f, const char *host,
-    struct vos_session **out, char *why, size_t whysz)
-{
-	struct vos_target t = { host, host, 0 };
-	const struct site_node *sn;
-	struct vos_node *v = NULL;
-	size_t n = 0, i;
+/* One publisher's answer to `show network cluster`, asked in its own
+ * thread: only this struct is written there. */
+struct ask {
+	const char *host;
+	struct vos_session *s;      /* kept open on success */
+	struct vos_node *v;
+	size_t n;
 	int r;
+	char why[1024];
+};
 
-	*out = NULL;
+struct ask_ctx {
+	struct pool *p;
+	struct ask *a;
+};
+
+/* Ask one publisher for the cluster (a par_run callback). */
+static void
+inventory_ask(void *arg, size_t i)
+{
+	struct ask_ctx *c = arg;
+	struct ask *a = &c->a[i];
+	struct vos_target t = { a->host, a->host, 0 };
+	const struct site_node *sn;
+
+	a->s = NULL;
+	a->v = NULL;
+	a->n = 0;
+	a->why[0] = '\0';
 	/* The publisher may be named in the static list with its address. */
-	if ((sn = inventory_static(p->site, host)) != NULL) {
+	if ((sn = inventory_static(c->p->site, a->host)) != NULL) {
 		t.host = sn->host;
 		t.port = sn->port;
 	}
-	r = vos_open(p->site, p->dialogs, &t, p->transcript_dir, out, why,
-	    whysz);
-	if (r != 0)
-		return r;
-	if ((r = vos_cluster(*out, &v, &n)) != 0) {
-		snprintf(why, whysz, "%s", vos_error(*out));
-		vos_close(*out);
-		*out = NULL;
-		return r;
+	a->r = vos_open(c->p->site, c->p->dialogs, &t, c->p->transcript_dir,
+	    &a->s, a->why, sizeof a->why);
+	if (a->r != 0)
+		return;
+	if ((a->r = vos_cluster(a->s, &a->v, &a->n)) != 0) {
+		snprintf(a->why, sizeof a->why, "%s", vos_error(a->s));
+		vos_close(a->s);
+		a->s = NULL;
 	}
-	for (i = 0; i < n && r == 0; i++)
-		r = inventory_add(f, p->site, &v[i]);
-	free(v);
+}
+
+/* Add one publisher's listing to f; 0 or an ERR_* with a->why. */
+static int
+inventory_merge(struct facts *f, const struct site *site, struct ask *a)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < a->n && r == 0; i++)
+		r = inventory_add(f, site, &a->v[i]);
 	if (r != 0)
-		snprintf(why, whysz, "%s", err_str(r));
+		snprintf(a->why, sizeof a->why, "%s", err_str(r));
 	return r;
 }
 
@@ -205,38 +229,59 @@ inventory_adopt(struct pool *p, struct facts *f, const char *host,
 	vos_close(s);
 }
 
+/*
+ * Both publishers are asked at once, each on its own session; their lists
+ * are merged in a fixed order (IM/P first), so the result does not depend
+ * on which answers first.
+ */
 int
 inventory_discover(struct pool *p, struct facts *f, char *why, size_t whysz)
 {
-	struct vos_session *imp = NULL, *cucm = NULL;
 	const struct site *site = p->site;
-	char why2[1024];
+	struct ask a[2];
+	struct ask_ctx c = { p, a };
+	struct ask *imp = &a[0], *cucm = &a[1];
+	size_t na = 1, i;
 	int r;
 
-	r = inventory_ask(p, f, site->imp_publisher, &imp, why, whysz);
-	if (r != 0)
-		return r;
-	if (site->cucm_publisher != NULL &&
-	    inventory_ask(p, f, site->cucm_publisher, &cucm, why2,
-	    sizeof why2) != 0)
+	memset(a, 0, sizeof a);
+	imp->host = site->imp_publisher;
+	if (site->cucm_publisher != NULL) {
+		cucm->host = site->cucm_publisher;
+		na = 2;
+	}
+	par_run(na, 2, inventory_ask, &c);
+	if ((r = imp->r) == 0)
+		r = inventory_merge(f, site, imp);
+	if (r != 0) {
+		snprintf(why, whysz, "%s", imp->why);
+		goto out;
+	}
+	if (na == 2 && (cucm->r != 0 || inventory_merge(f, site, cucm) != 0))
 		log_warn("CUCM publisher %s: %s (going on with the IM/P "
-		    "publisher's list)", site->cucm_publisher, why2);
+		    "publisher's list)", site->cucm_publisher, cucm->why);
 	facts_sort(f);
 	if (pool_grow(p, f->n) != 0) {
-		vos_close(imp);
-		vos_close(cucm);
 		snprintf(why, whysz, "out of memory");
-		return ERR_NOMEM;
+		r = ERR_NOMEM;
+		goto out;
 	}
-	inventory_adopt(p, f, site->imp_publisher, imp);
-	if (cucm != NULL)
-		inventory_adopt(p, f, site->cucm_publisher, cucm);
+	inventory_adopt(p, f, site->imp_publisher, imp->s);
+	imp->s = NULL;
+	if (cucm->s != NULL)
+		inventory_adopt(p, f, site->cucm_publisher, cucm->s);
+	cucm->s = NULL;
 	if (facts_imp_publisher(f) < 0) {
 		snprintf(why, whysz, "%s: show network cluster lists no IM/P "
 		    "publisher (a 'cups DBPub' line)", site->imp_publisher);
-		return ERR_PARSE;
+		r = ERR_PARSE;
 	}
-	return 0;
+out:
+	for (i = 0; i < na; i++) {
+		vos_close(a[i].s);
+		free(a[i].v);
+	}
+	return r;
 }
 
 /* ------------------------------------------------------------ collection */
@@ -320,10 +365,14 @@ inventory_collect_one(void *arg, size_t i)
 {
 	struct collect_ctx *c = arg;
 	struct fact_node *nd = &c->f->nodes[i];
-	struct vos_session *s = c->p->s[i];
+	struct open_ctx oc = { c->p, c->f };
+	struct vos_session *s;
 	int r = 0, imp_pub = nd->product == PRODUCT_IMP && nd->imp_publisher;
 
-	if (s == NULL)
+	/* Log in here, not in a pool_open() before: a node whose session is
+	 * open (the publishers') starts at once, the others as they log in. */
+	pool_open_one(&oc, i);
+	if ((s = c->p->s[i]) == NULL)
 		return;
 	if ((c->what & INV_VERSION) && r == 0)
 		r = vos_version(s, nd->version, sizeof nd->version, &nd->major);
@@ -403,7 +452,14 @@ inventory_collect(struct pool *p, struct facts *f, unsigned what)
 	struct collect_ctx c = { p, f, what };
 	size_t i, bad = 0;
 
-	pool_open(p, f);
+	if (pool_grow(p, f->n) != 0) {
+		for (i = 0; i < f->n; i++) {
+			f->nodes[i].reachable = 0;
+			snprintf(f->nodes[i].error, sizeof f->nodes[i].error,
+			    "out of memory");
+		}
+		return f->n;
+	}
 	if (what & INV_HA) {
 		f->ha_enabled = -1;
 		f->sso_enabled = -1;

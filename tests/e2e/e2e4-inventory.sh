@@ -4,7 +4,8 @@
 # versions), the certificates in its state directory (serials read with
 # openssl x509 -serial, self-signed or CA-signed) and the service states.
 # Both publishers' `show network cluster` are asked and merged; the
-# publishers' transcripts are named by node name.  Range 127.0.44.x.
+# publishers' transcripts are named by node name.  The two publishers are
+# asked at once.  Range 127.0.44.x.
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sim/sim-lib.sh"
 . "$top_srcdir/tests/e2e/e2e4-lib.sh"
@@ -44,6 +45,15 @@ is "$(tail -n "+$((n0 + 1))" "$SIM_STATE/events.jsonl" | grep '"ev":"cmd"' |
 has "$(tail -n "+$((n0 + 1))" "$SIM_STATE/events.jsonl" | grep '"ev":"cmd"' |
 	grep '"line":"show network cluster"')" '"node":"CUCMPUB"' \
 	"... the CUCM publisher too"
+# Asked at once: the CUCM publisher's connection comes before the IM/P
+# publisher's answer (asked one after the other, it came after it).
+tail -n "+$((n0 + 1))" "$SIM_STATE/events.jsonl" >"$tmp/disc-ev"
+c_conn=$(grep -n '"ev":"connect"' "$tmp/disc-ev" | grep '"node":"CUCMPUB"' |
+	head -n 1 | cut -d: -f1)
+i_show=$(grep -n '"line":"show network cluster"' "$tmp/disc-ev" |
+	grep '"node":"IMPPUB"' | head -n 1 | cut -d: -f1)
+ok "$([ -n "$c_conn" ] && [ -n "$i_show" ] && [ "$c_conn" -lt "$i_show" ]; echo $?)" \
+	"discover opens both publishers' sessions at once (CUCMPUB connect line ${c_conn:-?} before IMPPUB's show network cluster line ${i_show:-?})"
 
 cr discover
 is "$rc" 0 "discover exits 0"
@@ -83,4 +93,47 @@ tomcat2=$(printf '%s\n' "$out" | sed -n '/^IMPSUB2 /,/^$/p' | grep ' tomcat ')
 has "$tomcat2" " -" "inventory text: the expired tomcat of IMPSUB2 shows negative days"
 tomcat1=$(printf '%s\n' "$out" | sed -n '/^IMPSUB1 /,/^$/p' | grep ' tomcat ')
 lacks "$tomcat1" "self" "inventory text: IMPSUB1's CA-signed tomcat is not self-signed"
+
+# verify checks the nodes at once, yet reports them in the inventory's
+# node order, each node's checks together, the ipsec-trust checks last;
+# two runs give the same list (IMPSUB2's expired tomcat fails: exit 1).
+cr verify --json
+is "$rc" 1 "verify --json: exit 1 (IMPSUB2's tomcat has expired)"
+printf '%s\n' "$out" >"$tmp/verify1.json"
+cr verify --json
+printf '%s\n' "$out" >"$tmp/verify2.json"
+"$PYTHON3" -c 'import json,sys
+inv = [n["name"] for n in json.load(open(sys.argv[1]))["nodes"]]
+runs = [json.load(open(f))["verify"] for f in sys.argv[2:]]
+c = runs[0]
+key = lambda r: [(x["check"], x.get("node"), x.get("what"), x["ok"]) for x in r]
+own = [x.get("node") for x in c if x["check"] != "ipsec-trust"]
+trust = [i for i, x in enumerate(c) if x["check"] == "ipsec-trust"]
+seen = []
+for n in own:
+    if not seen or seen[-1] != n:
+        seen.append(n)
+bad = []
+if seen != [n for n in inv if n in seen]:
+    bad.append("node order %s, inventory %s" % (seen, inv))
+if set(seen) != set(inv):
+    bad.append("nodes checked %s" % seen)
+if trust != list(range(len(own), len(c))):
+    bad.append("ipsec-trust checks not last")
+tn = [c[i].get("node") for i in trust if c[i].get("node")]
+if tn != [n for n in inv if n in tn] or len(tn) != len(inv) - 1:
+    bad.append("ipsec-trust order %s" % tn)
+if key(runs[0]) != key(runs[1]):
+    bad.append("two runs differ")
+print("; ".join(bad) or "ok")' "$tmp/inventory.json" "$tmp/verify1.json" \
+	"$tmp/verify2.json" >"$tmp/vorder" 2>&1
+is "$(cat "$tmp/vorder")" "ok" "verify --json: checks in node order, ipsec-trust last, the same in two runs"
+cr verify
+want=$("$PYTHON3" -c 'import json,sys
+c = json.load(open(sys.argv[1]))["verify"]
+print("%d checks, %d failed" % (len(c), sum(1 for x in c if not x["ok"])))' \
+	"$tmp/verify1.json")
+is "$(printf '%s\n' "$out" | tail -n 1)" "$want" "verify text: $want, as --json"
+has "$(printf '%s\n' "$out" | grep '^FAIL ' | grep ' not-after ')" "IMPSUB2" \
+	"verify text: IMPSUB2's tomcat fails not-after"
 tap_done
