@@ -56,6 +56,19 @@ expect clean-ca-skip ""
 expect clean-stuck-retry ""
 expect clean-sim-restart ""
 expect clean-four-imp ""
+# The trust spread (docs/simulator.md): a regen puts the new certificate
+# where the old one was on every node it reaches; restarts restate it.
+expect clean-sim-restart-spread ""
+is "$(grep -c '"restart":true' "$CASES/clean-sim-restart-spread.jsonl")" 2 \
+	"clean-sim-restart-spread: two simulator restarts"
+has "$(grep '"ev":"state","node":"IMPSUB2"' "$CASES/clean-sim-restart-spread.jsonl" | tail -n 1)" \
+	'"ipsec-trust":["CUCMPUB_2a217f.pem","CUCMPUB_4c7d01.pem","IMPSUB2_71d4cc.pem"]' \
+	"clean-sim-restart-spread: an IM/P ipsec reaches its own node only (and the CUCM publisher)"
+expect regen-scope-spread "regen-scope"
+is "$(nbreach)" 2 "regen-scope-spread: the two regens, no state-mismatch"
+has "$(grep '"ev":"state","node":"IMPSUB2"' "$CASES/regen-scope-spread.jsonl" | tail -n 1)" \
+	'"ipsec-trust":["CUCMPUB_4c7d01.pem","CUCMPUB_71e010.pem","IMPSUB2_71d4cc.pem"]' \
+	"regen-scope-spread: the CUCM publisher's new ipsec replaced its old one everywhere"
 run "$PY" "$CONF" "$CASES/clean-regen.jsonl"
 has "$out" "clean-regen.jsonl: clean (" "summary line without --quiet"
 run "$PY" "$CONF" --quiet "$CASES/clean-regen.jsonl"
@@ -173,6 +186,12 @@ is "$(nbreach)" 6 "restart-missing-trust: SIP Proxy and Presence Engine on 3 nod
 expect state-mismatch-restart "state-mismatch"
 expect state-mismatch-serial "state-mismatch"
 has "$out" "old_serial badc0de, but its serial was 2a4a6e" "state-mismatch-serial"
+expect state-mismatch-spread "state-mismatch"
+is "$(nbreach)" 2 "state-mismatch-spread: the two lists that do not follow the spread"
+has "$out" "after the simulator restart (t=29050) IMPSUB2 trust tomcat-trust holds [IMPPUB_2a3cc9.pem] and lacks [IMPPUB_71d79d.pem], unlike the log before" \
+	"state-mismatch-spread: the old certificate kept, the new one missing"
+has "$out" "CUCMSUB1 trust CallManager-trust lacks [IMPSUB1_71b8a2.pem]" \
+	"state-mismatch-spread: a certificate the spread put there"
 
 # ---------------------------------------------------------------- output
 run "$PY" "$CONF" "$CASES/restart-missing.jsonl"

@@ -28,13 +28,30 @@ IMP_UNITS = ["cup", "cup-ECDSA", "cup-xmpp", "cup-xmpp-ECDSA", "cup-xmpp-s2s",
 CUCM_UNITS = ["CallManager", "CAPF", "TVS", "ITLRecovery", "ipsec", "tomcat"]
 UNITS5 = ["cup", "cup-xmpp", "cup-xmpp-s2s", "ipsec", "tomcat"]
 OLD_PUB_IPSEC = "4c7d01"   # an earlier CUCMPUB ipsec, still in ipsec-trust
+# Where vos-sim puts a node's certificate of a unit (docs/simulator.md,
+# "Trust spread"): unit -> [(trust unit, which nodes get it)].
+SPREAD = {
+    "tomcat": [("tomcat-trust", "all")],
+    "tomcat-ECDSA": [("tomcat-trust", "all")],
+    "ipsec": [("ipsec-trust", "ipsec")],
+    "cup": [("cup-trust", "imp"), ("CallManager-trust", "cucm")],
+    "cup-ECDSA": [("cup-trust", "imp")],
+    "cup-xmpp": [("cup-xmpp-trust", "imp")],
+    "cup-xmpp-ECDSA": [("cup-xmpp-trust", "imp")],
+    "cup-xmpp-s2s": [("cup-xmpp-trust", "imp")],
+    "cup-xmpp-s2s-ECDSA": [("cup-xmpp-trust", "imp")],
+    "CallManager": [("CallManager-trust", "cucm")],
+    "CallManager-ECDSA": [("CallManager-trust", "cucm")],
+    "CAPF": [("CAPF-trust", "cucm")],
+    "TVS": [("CallManager-trust", "cucm")],
+}
 
 
 class Cluster:
     """The facts of a simulated cluster and its opening state."""
 
     def __init__(self, imp_subs=2, groups=None, sip=False, xmpp=True,
-                 ca=(), svc=None, trust=None):
+                 ca=(), svc=None, trust=None, seeded=False):
         self.cucm = ["CUCMPUB", "CUCMSUB1"]
         self.imp = ["IMPPUB"] + ["IMPSUB%d" % i for i in range(1, imp_subs + 1)]
         self.nodes = self.cucm + self.imp
@@ -68,6 +85,12 @@ class Cluster:
             else:
                 tr["CallManager-trust"] = ["corp-root_7a.pem"]
             self.trust[n] = tr
+        if seeded:
+            # as vos-sim seeds them: every node's certificates where the
+            # trust spread puts them (and the entries above)
+            for n in self.nodes:
+                for u, info in self.units[n].items():
+                    self.spread(n, u, None, info["serial"])
         for (n, u), files in (trust or {}).items():
             self.trust[n][u] = list(files)
         self.svc = {}
@@ -91,6 +114,31 @@ class Cluster:
             self.svc[n][s] = v
         self.ha = {g: on for g, _, on in groups}
 
+    @staticmethod
+    def cn(n, u):
+        if u == "CAPF":
+            return "CAPF-" + n
+        return n + "-EC" if u.endswith("-ECDSA") else n
+
+    def spread(self, n, u, old, new):
+        """vos-sim's trust spread of n's certificate of u: the new file
+        replaces the old one where the certificate goes."""
+        for tu, scope in SPREAD.get(u, []):
+            for m in self.nodes:
+                if scope == "imp" and m not in self.imp or \
+                        scope == "cucm" and m in self.imp or \
+                        scope == "ipsec" and "CUCMPUB" not in (n, m) and \
+                        m != n:
+                    continue
+                files = self.trust[m].setdefault(tu, [])
+                if old is not None and "%s_%s.pem" % (self.cn(n, u),
+                                                      old) in files:
+                    files.remove("%s_%s.pem" % (self.cn(n, u), old))
+                f = "%s_%s.pem" % (self.cn(n, u), new)
+                if f not in files:
+                    files.append(f)
+                files.sort()
+
     def node_fact(self, i, n):
         imp = n in self.imp
         return {"name": n, "fqdn": "%s.demo.lab" % n.lower(),
@@ -111,6 +159,7 @@ class Render:
         self.t = 0
         self.out = []
         self.next_serial = 0x71b300
+        self.old_serial = {}    # (node, unit) -> serial before its regen
 
     def emit(self, ev, **f):
         d = {"t": self.t, "ev": ev}
@@ -163,6 +212,8 @@ class Render:
             new = "%x" % self.next_serial
             self.emit("regen", node=n, unit=u, old_serial=old, new_serial=new)
             cl.units[n][u] = dict(cl.units[n][u], serial=new, ca_signed=False)
+            self.old_serial[(n, u)] = old
+            cl.spread(n, u, old, new)
         elif kind == "svc":
             _, n, svc, action = s[:4]
             opts = s[4] if len(s) > 4 else {}
@@ -234,6 +285,20 @@ class Render:
             for n in cl.nodes:
                 self.emit("disconnect", node=n, reason="shutdown")
             self.tick(5000)
+            # "unspread": (node, trust unit, src, unit): the restated list
+            # still holds src's certificate of unit from before its regen
+            for m, tu, n, u in opts.get("unspread", []):
+                files = cl.trust[m][tu]
+                files.remove("%s_%s.pem" % (cl.cn(n, u),
+                                            cl.units[n][u]["serial"]))
+                files.append("%s_%s.pem" % (cl.cn(n, u),
+                                            self.old_serial[(n, u)]))
+                files.sort()
+            # "lost": (node, trust unit, src, unit): the restated list
+            # lacks src's certificate of unit
+            for m, tu, n, u in opts.get("lost", []):
+                cl.trust[m][tu].remove("%s_%s.pem" % (
+                    cl.cn(n, u), cl.units[n][u]["serial"]))
             self.opening(restart=True, svc=opts.get("svc"))
             for (n, sv), v in opts.get("svc", {}).items():
                 cl.svc[n][sv] = v
@@ -403,6 +468,20 @@ def c_clean_sim_restart():
     return cl, st
 
 
+def c_clean_sim_restart_spread():
+    # Trust stores as vos-sim seeds them; the simulator restarts in the
+    # middle of a round and again after the last regen: the restated trust
+    # lists hold every regenerated certificate where the spread put it.
+    cl = Cluster(seeded=True)
+    st = full_regen(cl)
+    st.insert(find(st, "regen", "IMPSUB2", "ipsec"), ("sim-restart",))
+    st.insert(find(st, "regen", "IMPSUB2", "ipsec"), ("session",))
+    st.insert(find(st, "ha", "DefaultCUPSubcluster", False),
+              ("sim-restart",))
+    st.insert(find(st, "ha", "DefaultCUPSubcluster", False), ("session",))
+    return cl, st
+
+
 def c_clean_four_imp():
     cl = Cluster(imp_subs=3, groups=[
         ("DefaultCUPSubcluster", ["IMPPUB", "IMPSUB1"], True),
@@ -542,6 +621,19 @@ def c_regen_scope_unit():
     return cl, st
 
 
+def c_regen_scope_spread():
+    # Regens outside the procedure spread too: the CUCM publisher's ipsec
+    # reaches every node's ipsec-trust, an ECDSA certificate (CN NODE-EC)
+    # the tomcat-trust of every node.  Only regen-scope is a breach.
+    cl = Cluster(seeded=True)
+    st = full_regen(cl)
+    i = find(st, "regen", "IMPSUB2", "tomcat") + 1
+    st[i:i] = [("regen", "CUCMPUB", "ipsec"),
+               ("regen", "IMPSUB1", "tomcat-ECDSA"),
+               ("sim-restart",), ("session",)]
+    return cl, st
+
+
 def c_delete_identity():
     cl = Cluster()
     st = prune(cl)
@@ -652,6 +744,19 @@ def c_state_mismatch_restart():
     st.insert(find(st, "ha", "DefaultCUPSubcluster", False),
               ("sim-restart", {"svc": {("IMPSUB1", "Cisco Tomcat"):
                                        "STOPPED"}}))
+    return cl, st
+
+
+def c_state_mismatch_spread():
+    # The restated trust lists do not show the spread: IMPSUB2 still trusts
+    # IMPPUB's old tomcat certificate, CUCMSUB1 lacks IMPSUB1's new cup.
+    cl = Cluster(seeded=True)
+    st = full_regen(cl)
+    st.insert(find(st, "ha", "DefaultCUPSubcluster", False), (
+        "sim-restart", {
+            "unspread": [("IMPSUB2", "tomcat-trust", "IMPPUB", "tomcat")],
+            "lost": [("CUCMSUB1", "CallManager-trust", "IMPSUB1", "cup")]}))
+    st.insert(find(st, "ha", "DefaultCUPSubcluster", False), ("session",))
     return cl, st
 
 
