@@ -9,6 +9,9 @@
 
 #include <errno.h>
 #include <limits.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,8 +31,10 @@
 #define EXPECT_INTER_MAX 16
 #define EXPECT_HIST 1024
 #define EXPECT_MAX_SECRETS 32
-/* The memo: patterns remembered at once (EXPECT_WINDOW: expect.h). */
+/* The memo: patterns remembered at once (EXPECT_WINDOW: expect.h), and
+ * the case positions (always-on ones first) whose slot is remembered. */
 #define EXPECT_MEMO_MAX 32
+#define EXPECT_HINTS 32
 
 /*
  * The resume memo: what the last search of one pattern found, so that the
@@ -87,7 +92,7 @@ struct expect_memo {
 	uint64_t end;        /* the end when at_end was found */
 	uint64_t ovbase;     /* the cached match: ov relative to ovbase */
 	size_t ov[2 * RX_GROUPS];
-	size_t nov;          /* ov[nov..] are unset */
+	size_t nov;          /* ov[nov..] are unset (the pattern's groups) */
 	int bol;
 	int has_match;
 	int at_end;
@@ -119,6 +124,9 @@ struct expect {
 	uint64_t base;       /* stream offset of buf[off] */
 
 	struct expect_memo memo[EXPECT_MEMO_MAX];
+	/* The slot that case k (over before + cases) found last: tried
+	 * first, so a case list used again finds its entries at once. */
+	unsigned char hint[EXPECT_HINTS];
 	uint64_t memo_clock;
 	size_t window;       /* first search window; 0: no memo */
 	uint64_t scanned;    /* bytes handed to PCRE2 */
@@ -445,6 +453,51 @@ expect_word_special(uint64_t w)
 }
 
 /*
+ * The end of the run of plain bytes (>= 0x20 but DEL; bytes >= 0x80 are
+ * text too) in in[j..n): sixteen at a time with SSE2, then eight at a
+ * time.  In the word test's result the flag of the first special byte is
+ * exact (a borrow only reaches the bytes after it), so on a little-endian
+ * machine its lowest set bit says where the run ends.
+ */
+static size_t
+expect_plain_end(const char *in, size_t j, size_t n)
+{
+	uint64_t w, m;
+#if defined(__SSE2__) && defined(__GNUC__)
+	/* SSE2 (all of x86-64): a byte <= 0x1f or == 0x7f, unsigned. */
+	const __m128i ctl = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+
+	while (n - j >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+		    (in + j));
+		int bits = _mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v),
+		    _mm_cmpeq_epi8(v, del)));
+
+		if (bits != 0)
+			return j + (size_t)__builtin_ctz((unsigned)bits);
+		j += 16;
+	}
+#endif
+	while (n - j >= 8) {
+		memcpy(&w, in + j, 8);
+		if ((m = expect_word_special(w)) != 0) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return j + (size_t)__builtin_ctzll(m) / 8;
+#else
+			break;
+#endif
+		}
+		j += 8;
+	}
+	while (j < n && (unsigned char)in[j] >= 0x20 &&
+	    (unsigned char)in[j] != 0x7f)
+		j++;
+	return j;
+}
+
+/*
  * Normalise in[0..n) onto the end of the buffer (never longer than the
  * input, so the caller only needs n bytes free).
  */
@@ -462,21 +515,8 @@ again:
 		case N_TEXT:
 			if (c >= 0x20 && c != 0x7f) {
 				/* A run of plain bytes goes through as is. */
-				size_t j = i + 1;
+				size_t j = expect_plain_end(in, i + 1, n);
 
-				/* Eight at a time while none is below 0x20 or
-				 * DEL (bytes >= 0x80 are text too). */
-				while (n - j >= 8) {
-					uint64_t w;
-
-					memcpy(&w, in + j, 8);
-					if (expect_word_special(w))
-						break;
-					j += 8;
-				}
-				while (j < n && (unsigned char)in[j] >= 0x20 &&
-				    (unsigned char)in[j] != 0x7f)
-					j++;
 				memcpy(out + o, in + i, j - i);
 				o += j - i;
 				e->last = in[j - 1];
@@ -674,13 +714,21 @@ static int
 expect_search(struct expect *e, const struct rx *rx, size_t pos,
     size_t stop, int flags, size_t ov[2 * RX_GROUPS])
 {
-	const char *s = e->buf + e->off;
+	const char *s = e->buf + e->off, *nl;
 	size_t win = e->window, tend;
 	int rc, trunc;
 
 	for (;;) {
 		trunc = e->len - pos > win;
 		tend = trunc ? pos + win : e->len;
+		/* A window that ends inside a line cuts the match of a line
+		 * pattern short (a partial, searched again): it ends after
+		 * the line break, if there is one within as much again. */
+		if (trunc && (nl = memchr(s + tend, '\n', e->len - tend < win ?
+		    e->len - tend : win)) != NULL) {
+			tend = (size_t)(nl - s) + 1;
+			trunc = tend < e->len;
+		}
 		e->scanned += tend - pos;
 		rc = rx_exec_at(rx, e->md, s, tend, pos,
 		    trunc ? flags | RX_PARTIAL : flags, ov);
@@ -706,28 +754,41 @@ expect_memo_reset(const struct expect *e, struct expect_memo *m)
 	m->has_match = m->at_end = m->final = 0;
 }
 
-/* The entry of rx, a new one in the least recently used slot if none. */
+/*
+ * The entry of pattern id for case k, a new one in the least recently used
+ * slot if none.  The slot case k had last is tried first (the id tells
+ * whether it is still this pattern's).
+ */
 static struct expect_memo *
-expect_memo_get(struct expect *e, const struct rx *rx)
+expect_memo_get(struct expect *e, uint64_t id, size_t k)
 {
-	uint64_t id = rx_id(rx);
-	struct expect_memo *m = &e->memo[0];
-	size_t i;
+	struct expect_memo *m;
+	size_t i, at = 0;
 
-	for (i = 0; i < EXPECT_MEMO_MAX; i++) {
-		if (e->memo[i].rxid == id) {
-			m = &e->memo[i];
-			m->used = ++e->memo_clock;
-			return m;
-		}
+	if (k < EXPECT_HINTS && e->memo[e->hint[k]].rxid == id) {
+		m = &e->memo[e->hint[k]];
+		m->used = ++e->memo_clock;
+		return m;
 	}
-	for (i = 1; i < EXPECT_MEMO_MAX; i++)
-		if (e->memo[i].used < m->used)
-			m = &e->memo[i];
-	memset(m, 0, sizeof *m);
-	m->rxid = id;
-	m->used = ++e->memo_clock;
-	expect_memo_reset(e, m);
+	for (i = 0; i < EXPECT_MEMO_MAX; i++)
+		if (e->memo[i].rxid == id)
+			break;
+	if (i < EXPECT_MEMO_MAX) {
+		m = &e->memo[i];
+		m->used = ++e->memo_clock;
+	} else {
+		for (i = 1; i < EXPECT_MEMO_MAX; i++)
+			if (e->memo[i].used < e->memo[at].used)
+				at = i;
+		i = at;
+		m = &e->memo[i];
+		memset(m, 0, sizeof *m);
+		m->rxid = id;
+		m->used = ++e->memo_clock;
+		expect_memo_reset(e, m);
+	}
+	if (k < EXPECT_HINTS)
+		e->hint[k] = (unsigned char)i;
 	return m;
 }
 
@@ -737,17 +798,18 @@ expect_memo_get(struct expect *e, const struct rx *rx)
  * memo (see struct expect_memo for the invariant).
  */
 static int
-expect_search_case(struct expect *e, const struct rx *rx, int flags,
-    size_t ov[2 * RX_GROUPS])
+expect_search_case(struct expect *e, const struct rx *rx, size_t k,
+    int flags, size_t ov[2 * RX_GROUPS])
 {
+	const struct rx_info *ri = rx_info(rx);
 	struct expect_memo *m;
 	uint64_t front = e->base, end = e->base + e->len, lim;
 	size_t i, pov[2 * RX_GROUPS];
 	int final = !(flags & RX_PARTIAL), rc = RX_NOMATCH;
 
-	if (e->window == 0 || !rx_resumable(rx))
+	if (e->window == 0 || !ri->resumable)
 		goto whole;
-	m = expect_memo_get(e, rx);
+	m = expect_memo_get(e, ri->id, k);
 	/* A final search's failures may have needed the end: not valid for
 	 * a search with partial matching (none comes after EOF anyway). */
 	if (m->final && !final)
@@ -763,9 +825,9 @@ expect_search_case(struct expect *e, const struct rx *rx, int flags,
 			 * multiline ^ looks back and bol tells what the byte
 			 * before the front (was in the subject and) says. */
 			lim = front;
-			if (!rx_context_bol(rx) || m->front == front ||
+			if (!ri->context_bol || m->front == front ||
 			    !e->bol_nat)
-				lim += rx_context(rx);
+				lim += ri->context;
 			if (m->x < lim)
 				m->has_match = m->at_end = 0;
 			if (lim > m->x)
@@ -790,9 +852,18 @@ expect_search_case(struct expect *e, const struct rx *rx, int flags,
 		size_t d = (size_t)(front - m->ovbase);
 
 		memcpy(ov, m->ov, sizeof m->ov);
-		for (i = 0; d > 0 && i < m->nov; i++)
-			if (ov[i] != RX_UNSET)
-				ov[i] -= d;
+		/* A group before the new front (none should be: see above)
+		 * is unset rather than wrapped. */
+		for (i = 0; d > 0 && i < m->nov; i += 2) {
+			if (ov[i] == RX_UNSET)
+				continue;
+			if (ov[i] < d) {
+				ov[i] = ov[i + 1] = RX_UNSET;
+				continue;
+			}
+			ov[i] -= d;
+			ov[i + 1] -= d;
+		}
 		return RX_MATCH;
 	}
 	if (m->at_end && m->x == end && m->end == end && m->final == final)
@@ -818,9 +889,7 @@ expect_search_case(struct expect *e, const struct rx *rx, int flags,
 		m->has_match = 1;
 		m->ovbase = front;
 		memcpy(m->ov, ov, sizeof m->ov);
-		for (m->nov = 2 * RX_GROUPS; m->nov > 2 &&
-		    ov[m->nov - 1] == RX_UNSET; m->nov--)
-			;
+		m->nov = 2 * (size_t)ri->groups;
 	}
 	return rc;
 whole:
@@ -849,11 +918,12 @@ expect_scan(struct expect *e, const struct expect_case *cases, size_t n,
 	if (!final)
 		flags |= RX_PARTIAL;
 	for (k = 0; k < total; k++) {
-		const struct expect_case *c = expect_case_at(e, cases, k);
+		const struct expect_case *c = k < e->nbefore ? &e->before[k] :
+		    &cases[k - e->nbefore];
 
 		if (c->rx == NULL)
 			continue;
-		rc = expect_search_case(e, c->rx, flags, ov);
+		rc = expect_search_case(e, c->rx, k, flags, ov);
 		if (rc < 0)
 			return rc;
 		if (rc == RX_PARTIALMATCH && ov[0] < part) {
@@ -885,7 +955,7 @@ expect_take(struct expect *e, const struct expect_case *cases,
     const struct pick *p, struct expect_result *r)
 {
 	const struct expect_case *c = expect_case_at(e, cases, (size_t)p->k);
-	size_t ms = p->ov[0], i;
+	size_t ms = p->ov[0], i, ng;
 
 	if (expect_drop(e, ms, 1) != 0) {
 		r->outcome = EXPECT_FULL;
@@ -897,11 +967,25 @@ expect_take(struct expect *e, const struct expect_case *cases,
 	r->before = (size_t)p->k < e->nbefore;
 	r->match = e->buf + e->off;
 	r->match_len = p->ov[1] - ms;
-	for (i = 0; i < EXPECT_MAX_GROUPS && i < RX_GROUPS; i++) {
-		if (p->ov[2 * i] == RX_UNSET)
+	/* Every group is written (expect_wait clears none).  One that starts
+	 * before the match (a capture inside a lookbehind, or before \K) is
+	 * in text that was just dropped: unset, like a group that did not
+	 * take part.  One that ends after it (inside a lookahead) lies in the
+	 * unmatched text that follows, which stays until the next call. */
+	ng = (size_t)rx_info(c->rx)->groups;
+	for (i = 0; i < ng && i < EXPECT_MAX_GROUPS; i++) {
+		if (p->ov[2 * i] == RX_UNSET || p->ov[2 * i] < ms) {
+			r->group[i].p = NULL;
+			r->group[i].len = 0;
 			continue;
+		}
 		r->group[i].p = e->buf + e->off + (p->ov[2 * i] - ms);
 		r->group[i].len = p->ov[2 * i + 1] - p->ov[2 * i];
+	}
+	/* The pattern has no more groups. */
+	for (; i < EXPECT_MAX_GROUPS; i++) {
+		r->group[i].p = NULL;
+		r->group[i].len = 0;
 	}
 	e->pending = r->match_len;
 	return 0;
@@ -974,25 +1058,43 @@ expect_read(struct expect *e, int wait_ms, int *got)
 	}
 }
 
-/* memset() of the result, field by field: cheaper once per match. */
+/*
+ * The result's fields but the groups, which expect_take() writes whole on
+ * a match and expect_wait() clears on any other return: each field is
+ * written once per call.
+ */
 static void
 expect_result_clear(struct expect_result *r)
 {
-	size_t i;
-
 	r->outcome = (enum expect_outcome)0;
 	r->id = r->before = 0;
 	r->match = NULL;
 	r->match_len = 0;
-	for (i = 0; i < EXPECT_MAX_GROUPS; i++) {
-		r->group[i].p = NULL;
-		r->group[i].len = 0;
-	}
 	r->timed_out_idle = r->capture_full = 0;
 }
 
+static int expect_wait_1(struct expect *, const struct expect_case *,
+    size_t, int, int64_t, struct expect_result *);
+
 int
 expect_wait(struct expect *e, const struct expect_case *cases, size_t n,
+    int idle_ms, int64_t deadline, struct expect_result *r)
+{
+	size_t i;
+	int rc;
+
+	rc = expect_wait_1(e, cases, n, idle_ms, deadline, r);
+	if (rc != 0 || r->outcome != EXPECT_MATCHED) {
+		for (i = 0; i < EXPECT_MAX_GROUPS; i++) {
+			r->group[i].p = NULL;
+			r->group[i].len = 0;
+		}
+	}
+	return rc;
+}
+
+static int
+expect_wait_1(struct expect *e, const struct expect_case *cases, size_t n,
     int idle_ms, int64_t deadline, struct expect_result *r)
 {
 	struct pick p;

@@ -71,7 +71,10 @@ struct expect_result {
 	const char *match;         /* the matched text */
 	size_t match_len;
 	struct {
-		const char *p;     /* NULL when the group did not take part */
+		const char *p;     /* NULL when the group did not take part
+				      or starts before the match (inside a
+				      lookbehind, before \K: that text went
+				      to the capture) */
 		size_t len;
 	} group[EXPECT_MAX_GROUPS];
 	int timed_out_idle;        /* TIMEOUT: 1 idle timer, 0 deadline */

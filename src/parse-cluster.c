@@ -14,6 +14,7 @@
 
 #include "err.h"
 #include "parse-line.h"
+#include "parse-list.h"
 #include "parse.h"
 
 #define CLUSTER_TOKENS 16
@@ -119,8 +120,9 @@ parse_cluster(const char *text, size_t len, struct vos_node **out,
     size_t *n, char *why, size_t whysz)
 {
 	struct pline *pl;
-	struct vos_node *v = NULL, nd, *tmp;
+	struct vos_node *v = NULL, nd;
 	struct ctok t[CLUSTER_TOKENS];
+	void *vp;
 	size_t nv = 0, cap = 0, nt, i, nlocal = 0, local_at = 0;
 	int r, has_using;
 
@@ -160,20 +162,12 @@ parse_cluster(const char *text, size_t len, struct vos_node **out,
 			}
 			continue;
 		}
-		if (nv == cap) {
-			if (cap >= PARSE_CLUSTER_MAX) {
-				pline_fail(pl, why, whysz,
-				    "more than 256 node lines");
-				r = ERR_TOOBIG;
-				goto fail;
-			}
-			cap = cap ? cap * 2 : 8;
-			if ((tmp = realloc(v, cap * sizeof *v)) == NULL) {
-				r = ERR_NOMEM;
-				goto fail;
-			}
-			v = tmp;
-		}
+		vp = v;
+		r = plist_grow(pl, &vp, sizeof *v, nv, &cap, 8,
+		    PARSE_CLUSTER_MAX, "more than 256 node lines", why, whysz);
+		v = vp;
+		if (r != 0)
+			goto fail;
 		if (!has_using) {
 			nlocal++;
 			local_at = nv;

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "esc.h"
 #include "parse-line.h"
+#include "parse-list.h"
 #include "parse.h"
 
 #define HA_NODES_MAX 256
@@ -95,7 +96,8 @@ parse_ha_status(const char *text, size_t len, struct vos_ha *out, char *why,
 		"Presence Redundancy Group Name", "Presence Redundancy Group",
 		"Redundancy Group", "Subcluster" };
 	struct pline *pl;
-	struct vos_ha_node *v = NULL, *tmp, *cur = NULL;
+	struct vos_ha_node *v = NULL, *cur = NULL;
+	void *vp;
 	size_t nv = 0, cap = 0, i, p, nv_end, nk, ke, gi, cur_line = 0;
 	char group[128] = "", dummy[1];
 	int r, cur_state = 0, disabled = 0;
@@ -141,20 +143,12 @@ parse_ha_status(const char *text, size_t len, struct vos_ha *out, char *why,
 			r = ERR_PARSE;
 			goto fail;
 		}
-		if (nv == cap) {
-			if (cap >= HA_NODES_MAX) {
-				pline_fail(pl, why, whysz,
-				    "more than 256 nodes");
-				r = ERR_TOOBIG;
-				goto fail;
-			}
-			cap = cap ? cap * 2 : 8;
-			if ((tmp = realloc(v, cap * sizeof *v)) == NULL) {
-				r = ERR_NOMEM;
-				goto fail;
-			}
-			v = tmp;
-		}
+		vp = v;
+		r = plist_grow(pl, &vp, sizeof *v, nv, &cap, 8, HA_NODES_MAX,
+		    "more than 256 nodes", why, whysz);
+		v = vp;
+		if (r != 0)
+			goto fail;
 		cur = &v[nv++];
 		memset(cur, 0, sizeof *cur);
 		cur_state = 0;

@@ -27,10 +27,7 @@ struct rx {
 	pcre2_match_context *mctx;
 	char *pattern;
 	int jit;
-	int resumable;
-	int context_bol;
-	size_t context;
-	uint64_t id;
+	struct rx_info info;
 };
 
 /* CERTREGEN_NO_JIT, read once; the source of rx_id(). */
@@ -74,34 +71,41 @@ rx_next_id(void)
 static void
 rx_resume_info(struct rx *rx, int multiline)
 {
+	struct rx_info *ri = &rx->info;
 	const char *p = rx->pattern, *q;
-	uint32_t lb = 0;
+	uint32_t lb = 0, groups = 0;
 
-	rx->resumable = strstr(p, "\\G") == NULL &&
+	ri->resumable = strstr(p, "\\G") == NULL &&
 	    strstr(p, "\\K") == NULL && strstr(p, "(*") == NULL &&
 	    strstr(p, "(?C") == NULL;
 	if (pcre2_pattern_info(rx->code, PCRE2_INFO_MAXLOOKBEHIND, &lb) != 0)
-		rx->resumable = 0;
-	rx->context = lb;
-	if (rx->context == 0 && (strchr(p, '^') != NULL ||
+		ri->resumable = 0;
+	ri->context = lb;
+	if (ri->context == 0 && (strchr(p, '^') != NULL ||
 	    strstr(p, "\\A") != NULL || strstr(p, "\\b") != NULL ||
 	    strstr(p, "\\B") != NULL))
-		rx->context = 1;
+		ri->context = 1;
 	/* Only ^ (lookbehind and \b, \B, \A give lb > 0), every ^ a
 	 * multiline one: compiled so, and no option group such as (?-m),
 	 * (?i-m) or (?^) that could turn it off. */
-	rx->context_bol = multiline && lb == 0 && rx->context == 1;
-	for (q = p; rx->context_bol && (q = strstr(q, "(?")) != NULL;) {
+	ri->context_bol = multiline && lb == 0 && ri->context == 1;
+	for (q = p; ri->context_bol && (q = strstr(q, "(?")) != NULL;) {
 		q += 2;
 		while ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))
 			q++;
 		if (*q == '-' || *q == '^')
-			rx->context_bol = 0;
+			ri->context_bol = 0;
 	}
+	/* Groups past RX_GROUPS are never reported. */
+	if (pcre2_pattern_info(rx->code, PCRE2_INFO_CAPTURECOUNT,
+	    &groups) != 0 || groups >= RX_GROUPS)
+		groups = RX_GROUPS - 1;
+	ri->groups = (int)groups + 1;
 }
 
 struct rx_md {
 	pcre2_match_data *md;
+	PCRE2_SIZE *ov;      /* its ovector (fixed for its life) */
 };
 
 int
@@ -154,7 +158,7 @@ rx_compile(const char *pattern, int flags, struct rx **out, char *why,
 	 * and so does CERTREGEN_NO_JIT. */
 	rx->jit = !rx_jit_disabled() && pcre2_jit_compile(rx->code,
 	    PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD) == 0;
-	rx->id = rx_next_id();
+	rx->info.id = rx_next_id();
 	rx_resume_info(rx, (flags & RX_MULTILINE) != 0);
 	if ((rx->mctx = pcre2_match_context_create(NULL)) == NULL)
 		goto out;
@@ -196,25 +200,31 @@ rx_jit(const struct rx *rx)
 uint64_t
 rx_id(const struct rx *rx)
 {
-	return rx->id;
+	return rx->info.id;
 }
 
 int
 rx_resumable(const struct rx *rx)
 {
-	return rx->resumable;
+	return rx->info.resumable;
 }
 
 size_t
 rx_context(const struct rx *rx)
 {
-	return rx->context;
+	return rx->info.context;
 }
 
 int
 rx_context_bol(const struct rx *rx)
 {
-	return rx->context_bol;
+	return rx->info.context_bol;
+}
+
+const struct rx_info *
+rx_info(const struct rx *rx)
+{
+	return &rx->info;
 }
 
 struct rx_md *
@@ -228,6 +238,7 @@ rx_md_new(void)
 		free(md);
 		return NULL;
 	}
+	md->ov = pcre2_get_ovector_pointer(md->md);
 	return md;
 }
 
@@ -292,11 +303,22 @@ rx_exec_at(const struct rx *rx, struct rx_md *md, const char *s, size_t len,
 		opts |= PCRE2_PARTIAL_HARD;
 	if (start > len)
 		start = len;
-	rc = rx_run(rx, md->md, s, len, start, opts);
-	for (i = 0; i < 2 * RX_GROUPS; i++)
-		ov[i] = RX_UNSET;
+	/* The engine's common case straight to the JIT (rx_run() for the
+	 * rest, and for the JIT's own failures). */
+	if (rx->jit && s != NULL) {
+		rc = pcre2_jit_match(rx->code, (PCRE2_SPTR)s, len, start, opts,
+		    md->md, rx->mctx);
+		if (rc == PCRE2_ERROR_JIT_STACKLIMIT ||
+		    rc == PCRE2_ERROR_JIT_BADOPTION)
+			rc = pcre2_match(rx->code, (PCRE2_SPTR)s, len, start,
+			    opts | PCRE2_NO_JIT, md->md, rx->mctx);
+	} else {
+		rc = rx_run(rx, md->md, s, len, start, opts);
+	}
+	/* RX_UNSET is all ones: every slot unset at once. */
+	memset(ov, 0xff, 2 * RX_GROUPS * sizeof ov[0]);
 	if (rc == PCRE2_ERROR_PARTIAL) {
-		v = pcre2_get_ovector_pointer(md->md);
+		v = md->ov;
 		ov[0] = v[0];
 		ov[1] = len;
 		ret = RX_PARTIALMATCH;
@@ -305,7 +327,7 @@ rx_exec_at(const struct rx *rx, struct rx_md *md, const char *s, size_t len,
 		n = rc == 0 ? RX_GROUPS : (uint32_t)rc;
 		if (n > RX_GROUPS)
 			n = RX_GROUPS;
-		v = pcre2_get_ovector_pointer(md->md);
+		v = md->ov;
 		for (i = 0; i < (int)n; i++) {
 			if (v[2 * i] == PCRE2_UNSET)
 				continue;

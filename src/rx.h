@@ -71,6 +71,20 @@ size_t rx_context(const struct rx *rx);
  * byte before it is not LF then gives what it gives with that byte. */
 int rx_context_bol(const struct rx *rx);
 
+/*
+ * All of the above (and the number of groups) in one call, for a caller
+ * that needs them per search: valid as long as rx.
+ */
+struct rx_info {
+	uint64_t id;         /* rx_id() */
+	size_t context;      /* rx_context() */
+	int resumable;       /* rx_resumable() */
+	int context_bol;     /* rx_context_bol() */
+	int groups;          /* slots rx_exec() can set: the whole match
+				and the capture groups, at most RX_GROUPS */
+};
+const struct rx_info *rx_info(const struct rx *rx);
+
 /* Match data for one session (or one thread); NULL on ERR_NOMEM. */
 struct rx_md *rx_md_new(void);
 void rx_md_free(struct rx_md *md);

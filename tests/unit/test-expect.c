@@ -306,6 +306,48 @@ test_normalise(void)
 		one_clear(&o);
 	}
 	ok(same, "the same split across reads (chunks 1..9)");
+
+	/*
+	 * The plain-run scan (16 and 8 bytes at a time): one special byte
+	 * at every position of a 45-byte run, the run's other bytes the
+	 * edges of plain text (0x20, 0x7e, 0x80, 0x9f, 0xa0, 0xff).
+	 */
+	{
+		static const unsigned char plain[] = { 0x20, 'a', 0x7e, 0x80,
+			0x9f, 0xa0, 0xff };
+		static const unsigned char special[] = { 0x00, 0x07, 0x1f,
+			0x7f, '\t', '\n' };
+		char run[64], exp[64];
+		size_t p, k, i, ne;
+		int good = 1;
+
+		for (k = 0; k < sizeof special; k++) {
+			for (p = 0; p < 45; p++) {
+				ne = 0;
+				for (i = 0; i < 45; i++) {
+					run[i] = (char)(i == p ? special[k] :
+					    plain[(i * 5 + k) % sizeof plain]);
+					/* Kept: TAB, LF and plain bytes. */
+					if (i != p || special[k] == '\t' ||
+					    special[k] == '\n')
+						exp[ne++] = run[i];
+				}
+				memcpy(run + 45, "\nadmin:", 7);
+				exp[ne++] = '\n';
+				exp[ne] = '\0';
+				one_wait(run, 52, 0, pr, 1, 1000, 0, 1 << 20, &o);
+				if (o.r.outcome != EXPECT_MATCHED ||
+				    strcmp(buf_str(&o.cap), exp) != 0) {
+					good = 0;
+					tap_diag("special 0x%02x at %zu",
+					    special[k], p);
+				}
+				one_clear(&o);
+			}
+		}
+		ok(good, "a control byte or DEL anywhere in a long run of "
+		    "plain bytes (>= 0x80 included) is found");
+	}
 }
 
 /* A streamed capture: output far larger than the capture's ceiling goes
@@ -758,6 +800,100 @@ test_misc(void)
 	buf_clear(&cap);
 	rx_free(rx);
 	expect_free(NULL);
+}
+
+/*
+ * Groups outside the match: one that starts before it (a capture inside a
+ * lookbehind, or before \K) is in text that went to the capture, so it is
+ * reported unset; one inside a lookahead lies in the text that follows
+ * and is kept.  The same with the memo on and off, whole and byte by byte.
+ */
+static void
+test_groups_outside(void)
+{
+	struct fake f;
+	struct expect *e;
+	struct expect_result r;
+	struct expect_case c[2];
+	struct rx *lb = comp("(?<=(ab))cd(e)?"), *kk = comp("(x\\Ky)z");
+	struct rx *la = comp("q(?=(rs))"), *zz = comp("zz");
+	struct buf cap;
+	char what[64];
+	int round, rc;
+
+	buf_init(&cap, 4096);
+	for (round = 0; round < 4; round++) {
+		snprintf(what, sizeof what, "%s, %s", round & 1 ? "bytes" :
+		    "whole", round & 2 ? "no memo" : "memo");
+		fake_init(&f, round & 1 ? 1 : 0, 7);
+		fake_add(&f, "..abcd zz abcde wxyz qrst", 0, NULL);
+		e = fake_expect(&f, 0);
+		if (round & 2)
+			expect_set_memo(e, 0);
+		expect_capture(e, &cap);
+		c[0].rx = zz;
+		c[1].rx = lb;
+		c[0].id = 0;
+		c[1].id = 1;
+		c[0].action = c[1].action = EXPECT_ACT_RETURN;
+		c[0].reply = c[1].reply = NULL;
+
+		rc = expect_wait(e, c, 2, 1000, 0, &r);
+		ok(rc == 0 && r.outcome == EXPECT_MATCHED && r.id == 1 &&
+		    r.match_len == 2 && memcmp(r.match, "cd", 2) == 0,
+		    "%s: the lookbehind case matches \"cd\"", what);
+		ok(r.group[0].p == r.match && r.group[0].len == 2,
+		    "%s: group 0 is the match", what);
+		ok(r.group[1].p == NULL && r.group[1].len == 0,
+		    "%s: the group in the lookbehind (before the match) is "
+		    "unset", what);
+		ok(r.group[2].p == NULL && r.group[3].p == NULL,
+		    "%s: groups that did not take part are unset", what);
+		is_str(buf_str(&cap), "..ab", "%s: the text before went to the "
+		    "capture", what);
+		buf_reset(&cap);
+
+		/* "zz" comes first; the lookbehind case's later match is
+		 * remembered and handed out on the next wait. */
+		rc = expect_wait(e, c, 2, 1000, 0, &r);
+		ok(rc == 0 && r.id == 0, "%s: zz first", what);
+		rc = expect_wait(e, c, 2, 1000, 0, &r);
+		ok(rc == 0 && r.id == 1 && r.match_len == 3 &&
+		    r.group[1].p == NULL && r.group[2].p != NULL &&
+		    r.group[2].len == 1 && r.group[2].p[0] == 'e',
+		    "%s: again, group 2 inside the match is set", what);
+		buf_reset(&cap);
+
+		c[0].rx = kk;
+		rc = expect_wait(e, c, 1, 1000, 0, &r);
+		ok(rc == 0 && r.id == 0 && r.match_len == 2 &&
+		    memcmp(r.match, "yz", 2) == 0, "%s: \\K: the match starts "
+		    "after it", what);
+		ok(r.group[1].p == NULL && r.group[1].len == 0,
+		    "%s: a group that starts before \\K is unset", what);
+		is_str(buf_str(&cap), " wx", "%s: x went to the capture", what);
+		buf_reset(&cap);
+
+		c[0].rx = la;
+		rc = expect_wait(e, c, 1, 1000, 0, &r);
+		ok(rc == 0 && r.id == 0 && r.match_len == 1 &&
+		    r.group[1].p == r.match + 1 && r.group[1].len == 2 &&
+		    memcmp(r.group[1].p, "rs", 2) == 0,
+		    "%s: a group in a lookahead (after the match) is kept",
+		    what);
+		rc = expect_wait(e, c, 1, 1000, 0, &r);
+		ok(rc == 0 && r.outcome == EXPECT_EOF &&
+		    r.group[0].p == NULL && r.group[1].p == NULL,
+		    "%s: no groups on EOF after a match", what);
+		expect_free(e);
+		fake_clear(&f);
+		buf_reset(&cap);
+	}
+	buf_clear(&cap);
+	rx_free(lb);
+	rx_free(kk);
+	rx_free(la);
+	rx_free(zz);
 }
 
 /* ------------------------------------------------------------ the memo */
@@ -1270,6 +1406,7 @@ main(void)
 	test_redact();
 	test_hostile();
 	test_misc();
+	test_groups_outside();
 	test_stream();
 	test_memo_cases();
 	test_memo_bol();

@@ -81,15 +81,37 @@ main(void)
 	free(v);
 	v = NULL;
 
-	/* Too many nodes. */
+	/* Too many nodes: PARSE_CLUSTER_MAX parse, one more does not. */
 	buf_reset(&big);
-	for (i = 0; i < PARSE_CLUSTER_MAX + 1; i++)
+	for (i = 0; i < PARSE_CLUSTER_MAX; i++)
 		buf_addf(&big, "10.0.%zu.%zu h%zu.example.com h%zu Subscriber "
 		    "cups DBSub authenticated using TCP since x\n", i / 250,
 		    i % 250, i, i);
 	r = parse_cluster(big.data, big.len, &v, &nv, why, sizeof why);
+	is_int(r, 0, "PARSE_CLUSTER_MAX nodes parse");
+	is_int(nv, PARSE_CLUSTER_MAX, "all of them");
+	ok(r == 0 && strcmp(v[nv - 1].host, "h255") == 0,
+	    "the last node is kept whole");
+	free(v);
+	v = NULL;
+	buf_addf(&big, "10.0.%zu.%zu h%zu.example.com h%zu Subscriber "
+	    "cups DBSub authenticated using TCP since x\n", i / 250,
+	    i % 250, i, i);
+	r = parse_cluster(big.data, big.len, &v, &nv, why, sizeof why);
 	is_int(r, ERR_TOOBIG, "more than PARSE_CLUSTER_MAX nodes");
+	has_str(why, "more than 256 node lines", "the reason says the limit");
 	has_str(why, "line 257", "the reason names the first line too many");
+	/* A repeated node line does not count against the limit. */
+	buf_reset(&big);
+	for (i = 0; i < 2 * PARSE_CLUSTER_MAX; i++)
+		buf_addf(&big, "10.0.0.%zu h%zu.example.com h%zu Subscriber "
+		    "cups DBSub authenticated using TCP since x\n", i % 4,
+		    i % 4, i % 4);
+	r = parse_cluster(big.data, big.len, &v, &nv, why, sizeof why);
+	is_int(r, 0, "the same 4 nodes listed 128 times each parse");
+	is_int(nv, 4, "as 4 nodes");
+	free(v);
+	v = NULL;
 	buf_clear(&big);
 
 	/* NULL text is an empty output; NULL outputs are ERR_INVAL. */

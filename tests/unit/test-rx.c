@@ -158,6 +158,21 @@ main(int argc, char **argv)
 	ok(rx_resumable(rx) && rx_context(rx) == 1 && rx_context_bol(rx),
 	    "^: resumable, context 1 (a multiline ^ only)");
 	ok(rx_id(rx) != 0, "an id");
+	ok(rx_info(rx)->id == rx_id(rx) && rx_info(rx)->resumable &&
+	    rx_info(rx)->context == 1 && rx_info(rx)->context_bol &&
+	    rx_info(rx)->groups == 1, "rx_info: the same, and 1 slot (the "
+	    "match) for no group");
+	rx_free(rx);
+	rx = comp("a(b)(c)?(?:d)", 0);
+	is_int(rx_info(rx)->groups, 3, "rx_info: the match and 2 groups (a "
+	    "non-capturing one does not count)");
+	rx_free(rx);
+	rx = comp("(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)", 0);
+	is_int(rx_info(rx)->groups, RX_GROUPS, "rx_info: at most RX_GROUPS");
+	is_int(rx_exec(rx, md, "abcdefghijkl", 12, 0, ov), RX_MATCH,
+	    "12 groups match");
+	ok(ov[2 * RX_GROUPS - 2] == 8 && ov[2 * RX_GROUPS - 1] == 9,
+	    "the last slot is group 9 (\"i\")");
 	rx_free(rx);
 	rx = comp("(?<=ab)c|\\bd", 0);
 	is_int(rx_exec_at(rx, md, "xabc", 4, 3, 0, ov), RX_MATCH,
