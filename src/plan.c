@@ -313,18 +313,30 @@ plan_units_text(unsigned units, char *dst, size_t n)
 		snprintf(dst + len, n - len, " active");
 }
 
+/* A regenerated unit's restart: the same reason on every node. */
+static void
+plan_regen_why(const struct pctx *c, int node, unsigned units, char *dst,
+    size_t n)
+{
+	(void)c;
+	(void)node;
+	plan_units_text(units, dst, n);
+}
+
 /*
  * The restarts that make units' new certificates (or changed trust)
- * active, on every IM/P node in scope (touched, when given, limits them).
+ * active, on every IM/P node in scope (touched, when given, limits them);
+ * why_cb gives each step its reason.
  */
 static size_t
-plan_restarts(struct pctx *c, unsigned units, const unsigned char *touched)
+plan_restarts(struct pctx *c, unsigned units, const unsigned char *touched,
+    void (*why_cb)(const struct pctx *, int, unsigned, char *, size_t))
 {
 	const struct facts *f = c->f;
 	int order[FACTS_MAX_NODES];
 	size_t k, no, count = 0;
 	const char *reason;
-	char why[160];
+	char why[sizeof c->p->steps[0].why];
 
 	no = plan_imp_order(f, order);
 	for (k = 0; k < plan_nservices; k++) {
@@ -336,7 +348,6 @@ plan_restarts(struct pctx *c, unsigned units, const unsigned char *touched)
 		if ((ps->needs_fed == PLAN_FED_SIP && !f->fed_sip) ||
 		    (ps->needs_fed == PLAN_FED_XMPP && !f->fed_xmpp))
 			continue;
-		plan_units_text(need, why, sizeof why);
 		if (ps->where == PLAN_ON_DRF_MASTER) {
 			int done = 0;
 			size_t i;
@@ -346,6 +357,7 @@ plan_restarts(struct pctx *c, unsigned units, const unsigned char *touched)
 				    !plan_service_running(&f->nodes[i], ps->name,
 				    &reason))
 					continue;
+				why_cb(c, (int)i, need, why, sizeof why);
 				plan_service_step(c, STEP_RESTART, (int)i,
 				    ps->name, need, why);
 				count++;
@@ -370,6 +382,7 @@ plan_restarts(struct pctx *c, unsigned units, const unsigned char *touched)
 					    reason);
 				continue;
 			}
+			why_cb(c, i, need, why, sizeof why);
 			plan_service_step(c, STEP_RESTART, i, ps->name, need,
 			    why);
 			count++;
@@ -476,7 +489,7 @@ plan_regen(const struct facts *f, const struct plan_request *rq,
 		size_t mark = out->n, nrestart;
 
 		plan_ha(&c, STEP_HA_OFF);
-		nrestart = plan_restarts(&c, out->units, NULL);
+		nrestart = plan_restarts(&c, out->units, NULL, plan_regen_why);
 		if (nrestart == 0 && !c.nomem) {
 			/* Nothing to restart: HA need not go off. */
 			out->n = mark;
@@ -498,26 +511,138 @@ plan_regen(const struct facts *f, const struct plan_request *rq,
 	return plan_end(&c, why, whysz);
 }
 
+/* The trust units certregen prunes, with the identity unit whose services
+ * read them. */
+static const struct {
+	const char *trust;
+	int unit;
+} plan_trust_map[] = {
+	{ "cup-trust", UNIT_CUP },
+	{ "cup-xmpp-trust", UNIT_CUP_XMPP },
+	{ "cup-xmpp-s2s-trust", UNIT_CUP_XMPP_S2S },
+	{ "ipsec-trust", UNIT_IPSEC },
+	{ "tomcat-trust", UNIT_TOMCAT },
+};
+
 /* The identity unit whose services a trust unit feeds, or -1. */
 static int
 plan_trust_unit(const char *trust)
 {
-	static const struct {
-		const char *trust;
-		int unit;
-	} map[] = {
-		{ "cup-trust", UNIT_CUP },
-		{ "cup-xmpp-trust", UNIT_CUP_XMPP },
-		{ "cup-xmpp-s2s-trust", UNIT_CUP_XMPP_S2S },
-		{ "ipsec-trust", UNIT_IPSEC },
-		{ "tomcat-trust", UNIT_TOMCAT },
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof map / sizeof map[0]; i++)
-		if (strcmp(trust, map[i].trust) == 0)
-			return map[i].unit;
+	for (i = 0; i < sizeof plan_trust_map / sizeof plan_trust_map[0]; i++)
+		if (strcmp(trust, plan_trust_map[i].trust) == 0)
+			return plan_trust_map[i].unit;
 	return -1;
+}
+
+/* Most file names one prune reason looks at (the rest are counted). */
+#define PLAN_WHY_FILES 64
+
+/*
+ * Whether the delete step d changed the trust store of node i: it ran on
+ * i, or it is a cluster-wide delete (11.0 on) on a node of i's product.
+ */
+static int
+plan_delete_reaches(const struct facts *f, const struct plan_step *d, int i)
+{
+	const struct fact_node *a = &f->nodes[d->node], *b = &f->nodes[i];
+
+	return d->node == i || (a->product == b->product && a->major >= 11 &&
+	    b->major >= 11);
+}
+
+/*
+ * For the prune reason of a restart on node serving units: the identity
+ * unit behind delete step d when the reason names d (pass 0: only a delete
+ * that reached the node), else -1.
+ */
+static int
+plan_why_delete(const struct pctx *c, const struct plan_step *d, int node,
+    unsigned units, int pass)
+{
+	int u;
+
+	if (d->kind != STEP_DELETE ||
+	    (u = plan_trust_unit(d->trust_unit)) < 0 || !(units & U(u)) ||
+	    (pass == 0 && !plan_delete_reaches(c->f, d, node)))
+		return -1;
+	return u;
+}
+
+/*
+ * A restart after a prune: "drop the deleted cup-xmpp-trust certificates
+ * (old_1.pem, old_2.pem and 3 more)".  The files are the plan's deletes of
+ * the trust units behind units that reached this node; when none did (DRF
+ * Master on the CUCM publisher reads the IM/P nodes' ipsec-trust), every
+ * delete of those units.  Each file name once, whole names only, as many
+ * as fit in n, the rest counted.
+ */
+static void
+plan_prune_why(const struct pctx *c, int node, unsigned units, char *dst,
+    size_t n)
+{
+	const struct plan *p = c->p;
+	const char *files[PLAN_WHY_FILES];
+	size_t i, k, m, nfiles = 0, nshown = 0, len, nnames = 0, sofar;
+	unsigned trust = 0;
+	int pass, u;
+
+	/* Pass 0: the deletes that reached this node; 1: all of them. */
+	for (pass = 0; pass < 2 && nfiles == 0; pass++)
+		for (i = 0; i < p->n; i++) {
+			const struct plan_step *d = &p->steps[i];
+			int dup = 0;
+
+			if ((u = plan_why_delete(c, d, node, units, pass)) < 0)
+				continue;
+			trust |= U(u);
+			for (m = 0; m < i && !dup; m++)
+				dup = strcmp(p->steps[m].file, d->file) == 0 &&
+				    plan_why_delete(c, &p->steps[m], node,
+				    units, pass) >= 0;
+			if (dup)
+				continue;
+			if (nshown < PLAN_WHY_FILES)
+				files[nshown++] = d->file;
+			nfiles++;
+		}
+	if (trust == 0)
+		trust = units;
+	for (i = 0; i < sizeof plan_trust_map / sizeof plan_trust_map[0]; i++)
+		nnames += (trust & U(plan_trust_map[i].unit)) != 0;
+	len = (size_t)snprintf(dst, n, "drop the deleted");
+	for (i = 0, sofar = 0; i < sizeof plan_trust_map /
+	    sizeof plan_trust_map[0] && len < n; i++) {
+		if (!(trust & U(plan_trust_map[i].unit)))
+			continue;
+		sofar++;
+		len += (size_t)snprintf(dst + len, n - len, "%s %s",
+		    sofar == 1 ? "" : sofar == nnames ? " and" : ",",
+		    plan_trust_map[i].trust);
+	}
+	if (len < n)
+		len += (size_t)snprintf(dst + len, n - len, " certificates");
+	if (len >= n || nfiles == 0)
+		return;
+	/* Each name goes in only if the tail the rest would need (" and N
+	 * more)" or ")") still fits after it. */
+	for (k = 0; k < nshown; k++) {
+		size_t rest = nfiles - k - 1;
+		int tail = rest ? snprintf(NULL, 0, " and %zu more)", rest) : 1;
+
+		if (len + 2 + strlen(files[k]) + (size_t)tail >= n)
+			break;
+		len += (size_t)snprintf(dst + len, n - len, "%s%s",
+		    k ? ", " : " (", files[k]);
+	}
+	if (k == 0)
+		snprintf(dst + len, n - len, " (%zu file%s)", nfiles,
+		    nfiles == 1 ? "" : "s");
+	else if (k < nfiles)
+		snprintf(dst + len, n - len, " and %zu more)", nfiles - k);
+	else
+		snprintf(dst + len, n - len, ")");
 }
 
 static void
@@ -702,21 +827,26 @@ plan_prune(const struct facts *f, const struct plan_request *rq, time_t now,
 			    PRODUCT_IMP;
 		}
 		if (any_imp)
-			plan_restarts(&c, units, imp_touched);
+			plan_restarts(&c, units, imp_touched, plan_prune_why);
 	}
 	/* CUCM nodes whose tomcat-trust changed: their Tomcat. */
 	if (tomcat_trust) {
 		int order[FACTS_MAX_NODES];
 		const char *reason;
+		char rwhy[sizeof s->why];
 
 		j = plan_cucm_order(f, order);
-		for (k = 0; k < j; k++)
-			if (touched[order[k]] && f->nodes[order[k]].reachable &&
-			    plan_service_running(&f->nodes[order[k]],
+		for (k = 0; k < j; k++) {
+			if (!touched[order[k]] ||
+			    !f->nodes[order[k]].reachable ||
+			    !plan_service_running(&f->nodes[order[k]],
 			    "Cisco Tomcat", &reason))
-				plan_service_step(&c, STEP_RESTART, order[k],
-				    "Cisco Tomcat", U(UNIT_TOMCAT),
-				    "make the changed tomcat-trust active");
+				continue;
+			plan_prune_why(&c, order[k], U(UNIT_TOMCAT), rwhy,
+			    sizeof rwhy);
+			plan_service_step(&c, STEP_RESTART, order[k],
+			    "Cisco Tomcat", U(UNIT_TOMCAT), rwhy);
+		}
 	}
 	plan_monitors(&c, STEP_START, tomcat_trust);
 	plan_ha(&c, STEP_HA_ON);

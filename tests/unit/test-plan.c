@@ -504,6 +504,243 @@ test_prune(void)
 	facts_clear(&f);
 }
 
+/* The reason of the step with this key, or NULL. */
+static const char *
+why_of(const struct plan *p, const char *key)
+{
+	int i = find(p, key);
+
+	if (i < 0)
+		tap_diag("missing step: %s", key);
+	return i >= 0 ? p->steps[i].why : NULL;
+}
+
+/* No restart of the plan gives regen's reason. */
+static int
+no_regen_reason(const struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->steps[i].kind == STEP_RESTART &&
+		    strstr(p->steps[i].why, "make the new") != NULL) {
+			tap_diag("%s: %s", p->steps[i].key, p->steps[i].why);
+			return 0;
+		}
+	return 1;
+}
+
+/*
+ * "drop the deleted X certificates (a, b and N more)": the names listed
+ * (each must be one of files[], whole) plus N; -1 when the text is not of
+ * that form.
+ */
+static int
+why_file_count(const char *why, const char *const *files, size_t nfiles)
+{
+	const char *o = strchr(why, '('), *q;
+	char name[300];
+	int count = 0;
+	unsigned long more = 0;
+	size_t k, len;
+
+	if (o == NULL || why[strlen(why) - 1] != ')')
+		return -1;
+	for (q = o + 1;;) {
+		const char *end = strstr(q, ", ");
+		const char *and = strstr(q, " and ");
+		const char *close = strrchr(q, ')');
+		int found = 0;
+
+		if (end == NULL || (and != NULL && and < end))
+			end = and != NULL ? and : close;
+		len = (size_t)(end - q);
+		if (len >= sizeof name)
+			return -1;
+		memcpy(name, q, len);
+		name[len] = '\0';
+		for (k = 0; k < nfiles; k++)
+			found |= strcmp(name, files[k]) == 0;
+		if (!found) {
+			tap_diag("not a whole file name: \"%s\"", name);
+			return -1;
+		}
+		count++;
+		if (end == close)
+			return count;
+		if (end == and) {
+			if (sscanf(and, " and %lu more)", &more) != 1)
+				return -1;
+			return count + (int)more;
+		}
+		q = end + 2;
+	}
+}
+
+/* The reasons of prune-trust's restarts: the deleted trust, not "the
+ * new" certificates. */
+static void
+test_prune_why(void)
+{
+	struct facts f;
+	struct plan p;
+	struct plan_request rq = req(0);
+	char why[256], name[300];
+	const char *w;
+	time_t now = 1800000000;
+	int pub, sub1, cucm, cucmsub;
+	size_t i, k;
+	const char *many[20];
+	char manybuf[20][40];
+
+	/* 11.x: two files, one on each of two IM/P nodes: every IM/P node's
+	 * Tomcat dropped both (the deletes are cluster-wide). */
+	demo_facts(&f, 14);
+	pub = facts_node_index(&f, "IMPPUB");
+	sub1 = facts_node_index(&f, "IMPSUB1");
+	cucm = facts_node_index(&f, "CUCMPUB");
+	memset(f.nodes[cucm].units[UNIT_IPSEC].cert.sha256, 0xee, 32);
+	add_trust(&f.nodes[pub], "tomcat-trust", "old_1.pem", 1, now - 86400,
+	    "1");
+	add_trust(&f.nodes[sub1], "tomcat-trust", "sub1-only.pem", 2, now - 60,
+	    "2");
+	is_int(plan_prune(&f, &rq, now, &p, why, sizeof why), 0, "why: a plan");
+	is_str(why_of(&p, "restart:IMPPUB:Cisco Tomcat"), "drop the deleted "
+	    "tomcat-trust certificates (old_1.pem, sub1-only.pem)",
+	    "11.x: the trust unit and both files");
+	is_str(why_of(&p, "restart:IMPSUB2:Cisco Tomcat"), "drop the deleted "
+	    "tomcat-trust certificates (old_1.pem, sub1-only.pem)",
+	    "11.x: the same on a node that deleted nothing itself");
+	ok(no_regen_reason(&p), "no prune restart says \"make the new\"");
+	plan_clear(&p);
+
+	/* 10.x: each node dropped its own. */
+	for (i = 0; i < f.n; i++)
+		f.nodes[i].major = 10;
+	plan_prune(&f, &rq, now, &p, why, sizeof why);
+	is_str(why_of(&p, "restart:IMPPUB:Cisco Tomcat"), "drop the deleted "
+	    "tomcat-trust certificates (old_1.pem)", "10.x: IMPPUB's own file");
+	is_str(why_of(&p, "restart:IMPSUB1:Cisco Tomcat"), "drop the deleted "
+	    "tomcat-trust certificates (sub1-only.pem)", "10.x: IMPSUB1's own");
+	ok(find(&p, "restart:IMPSUB2:Cisco Tomcat") == -1,
+	    "10.x: nothing deleted on IMPSUB2, no restart there");
+	ok(no_regen_reason(&p), "10.x: no \"make the new\"");
+	plan_clear(&p);
+	facts_clear(&f);
+
+	/* cup-xmpp-trust and cup-xmpp-s2s-trust: one XCP Router restart
+	 * names both units; the same file name under two units (or two
+	 * certificates) is named once. */
+	demo_facts(&f, 14);
+	pub = facts_node_index(&f, "IMPPUB");
+	sub1 = facts_node_index(&f, "IMPSUB1");
+	add_trust(&f.nodes[pub], "cup-xmpp-trust", "peer.pem", 1, now - 1, "1");
+	add_trust(&f.nodes[pub], "cup-xmpp-s2s-trust", "peer.pem", 2, now - 1,
+	    "2");
+	add_trust(&f.nodes[sub1], "cup-xmpp-s2s-trust", "other.pem", 3, now - 1,
+	    "3");
+	add_trust(&f.nodes[sub1], "cup-xmpp-trust", "peer.pem", 4, now - 1,
+	    "4");
+	plan_prune(&f, &rq, now, &p, why, sizeof why);
+	is_int(count_kind(&p, STEP_DELETE, NULL), 4, "two units: four deletes");
+	is_int(count_kind(&p, STEP_RESTART, "Cisco XCP Router"), 3,
+	    "one XCP Router restart per IM/P node");
+	is_str(why_of(&p, "restart:IMPSUB2:Cisco XCP Router"), "drop the "
+	    "deleted cup-xmpp-trust and cup-xmpp-s2s-trust certificates "
+	    "(peer.pem, other.pem)", "both units named, each file once");
+	plan_clear(&p);
+	facts_clear(&f);
+
+	/* Twenty files: as many names as fit, whole, the rest counted. */
+	demo_facts(&f, 14);
+	pub = facts_node_index(&f, "IMPPUB");
+	for (k = 0; k < 20; k++) {
+		snprintf(manybuf[k], sizeof manybuf[k],
+		    "expired-peer-%02zu_1a2b3c.pem", k);
+		many[k] = manybuf[k];
+		add_trust(&f.nodes[pub], "cup-xmpp-trust", manybuf[k],
+		    (unsigned char)(10 + k), now - 1, manybuf[k]);
+	}
+	plan_prune(&f, &rq, now, &p, why, sizeof why);
+	w = why_of(&p, "restart:IMPPUB:Cisco XCP Router");
+	tap_diag("%s", w ? w : "(none)");
+	has_str(w, "drop the deleted cup-xmpp-trust certificates "
+	    "(expired-peer-00", "many files: the first ones named");
+	has_str(w, " more)", "the rest counted");
+	ok(w != NULL && strlen(w) < sizeof p.steps[0].why,
+	    "the reason fits its field");
+	is_int(w ? why_file_count(w, many, 20) : -1, 20,
+	    "named + counted = the twenty files, no name cut");
+	ok(no_regen_reason(&p), "many: no \"make the new\"");
+	plan_clear(&p);
+	facts_clear(&f);
+
+	/* A name too long to list: the count alone.  A hostile name (format
+	 * directives, a parenthesis, an escape) goes in as text. */
+	demo_facts(&f, 14);
+	pub = facts_node_index(&f, "IMPPUB");
+	memset(name, 'x', 250);
+	memcpy(name + 246, ".pem", 5);
+	add_trust(&f.nodes[pub], "cup-trust", name, 1, now - 1, "1");
+	plan_prune(&f, &rq, now, &p, why, sizeof why);
+	is_str(why_of(&p, "restart:IMPPUB:Cisco SIP Proxy"),
+	    "drop the deleted cup-trust certificates (1 file)",
+	    "a file name too long for the reason: counted");
+	plan_clear(&p);
+	f.nodes[pub].ntrust = 0;
+	add_trust(&f.nodes[pub], "cup-trust", "%s%n) \x1b[2J.pem", 1, now - 1,
+	    "1");
+	add_trust(&f.nodes[pub], "cup-trust", "b.pem", 2, now - 1, "2");
+	plan_prune(&f, &rq, now, &p, why, sizeof why);
+	is_str(why_of(&p, "restart:IMPPUB:Cisco Presence Engine"),
+	    "drop the deleted cup-trust certificates "
+	    "(%s%n) \x1b[2J.pem, b.pem)",
+	    "a hostile file name is text, not a format");
+	plan_clear(&p);
+	facts_clear(&f);
+
+	/* ipsec-trust deleted on an IM/P node: DRF Master on the CUCM
+	 * publisher names the IM/P file; DRF Local too.  A CUCM node's own
+	 * tomcat-trust: its Tomcat names its file. */
+	demo_facts(&f, 14);
+	pub = facts_node_index(&f, "IMPPUB");
+	cucm = facts_node_index(&f, "CUCMPUB");
+	cucmsub = facts_node_index(&f, "CUCMSUB");
+	memset(f.nodes[cucm].units[UNIT_IPSEC].cert.sha256, 0xee, 32);
+	add_trust(&f.nodes[pub], "ipsec-trust", "old-cucm_9f.pem", 5, now - 1,
+	    "9f");
+	add_trust(&f.nodes[cucmsub], "tomcat-trust", "cm-old.pem", 6, now - 1,
+	    "6");
+	is_int(plan_prune(&f, &rq, now, &p, why, sizeof why), 0,
+	    "ipsec and CUCM tomcat-trust plan");
+	is_str(why_of(&p, "restart:CUCMPUB:Cisco DRF Master"), "drop the "
+	    "deleted ipsec-trust certificates (old-cucm_9f.pem)",
+	    "DRF Master on the CUCM publisher: the IM/P node's file");
+	is_str(why_of(&p, "restart:IMPSUB1:Cisco DRF Local"), "drop the "
+	    "deleted ipsec-trust certificates (old-cucm_9f.pem)", "DRF Local");
+	is_str(why_of(&p, "restart:CUCMSUB:Cisco Tomcat"), "drop the deleted "
+	    "tomcat-trust certificates (cm-old.pem)",
+	    "a CUCM node's Tomcat: its own tomcat-trust file");
+	ok(find(&p, "restart:CUCMPUB:Cisco Tomcat") == -1,
+	    "not on the CUCM node whose trust did not change");
+	ok(no_regen_reason(&p), "ipsec: no \"make the new\"");
+	plan_clear(&p);
+	facts_clear(&f);
+
+	/* regen keeps its reasons. */
+	demo_facts(&f, 14);
+	rq = req(UNIT_DEFAULT_SET);
+	plan_regen(&f, &rq, &p, why, sizeof why);
+	is_str(why_of(&p, "restart:IMPPUB:Cisco XCP Router"),
+	    "make the new cup-xmpp, cup-xmpp-s2s active", "regen: XCP Router");
+	is_str(why_of(&p, "restart:IMPSUB1:Cisco Tomcat"),
+	    "make the new tomcat active", "regen: Tomcat");
+	is_str(why_of(&p, "restart:CUCMPUB:Cisco DRF Master"),
+	    "make the new ipsec active", "regen: DRF Master");
+	plan_clear(&p);
+	facts_clear(&f);
+}
+
 /* plan_resume: which steps of a journaled plan run again. */
 static void
 test_resume(void)
@@ -593,6 +830,7 @@ main(void)
 	test_full();
 	test_variants();
 	test_prune();
+	test_prune_why();
 	test_resume();
 	return tap_done();
 }
