@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,7 @@ struct vos_session {
 	char tpath[1024];       /* its path */
 	int broken;             /* a dialog ended out of step: reopen */
 	int64_t deadline;       /* of the dialog being run, 0 none */
+	uint64_t nuls;          /* NUL bytes the node has sent so far */
 	char error[1024];
 };
 
@@ -57,10 +59,17 @@ vos_transcript(void *arg, char dir, const char *p, size_t n)
 {
 	struct vos_session *s = arg;
 	struct buf b;
-	const char *q;
+	const char *q, *z;
 	size_t left;
 
-	if (s->tfd == -1 || dir != '<')
+	if (dir != '<')
+		return;
+	/* The engine drops NULs from what the parsers see; the listings
+	 * refuse output that held any (see vos_query_clean). */
+	for (q = p, left = n; left > 0 && (z = memchr(q, '\0', left)) != NULL;
+	    left -= (size_t)(z + 1 - q), q = z + 1)
+		s->nuls++;
+	if (s->tfd == -1)
 		return;
 	buf_init(&b, 4 * n + 16);
 	if (esc_add(&b, p, n, ESC_KEEP_NL | ESC_KEEP_TAB) == 0) {
@@ -208,11 +217,18 @@ vos_dialog_run(struct vos_session *s, const char *name,
 		vos_fail(s, "%s: %s: %s%s%s", s->node, name, err_str(r),
 		    res.why[0] ? ": " : "", res.why);
 	else if (out != NULL) {
-		buf_reset(out);
-		if (buf_add(out, buf_str(&res.output), res.output.len) != 0) {
+		if (res.output.len > out->max) {
 			vos_fail(s, "%s: %s: output larger than %zu bytes",
 			    s->node, name, out->max);
 			r = ERR_TOOBIG;
+		} else {
+			/* Hand the capture over rather than copy it: a huge
+			 * output is held once, not twice. */
+			struct buf old = *out;
+
+			*out = res.output;
+			out->max = old.max;
+			res.output = old;
 		}
 	}
 	buf_clear(&res.output);
@@ -351,6 +367,8 @@ struct vos_query {
 	struct buf out;
 	char why[512];
 	int ran;          /* the dialog succeeded: a failure is the parser's */
+	uint64_t nuls;    /* the session's NUL count before the command */
+	const char *dialog; /* its name */
 };
 
 static int
@@ -361,18 +379,59 @@ vos_query(struct vos_session *s, struct vos_query *q, const char *name,
 
 	buf_init(&q->out, VOS_CAPTURE_MAX);
 	q->why[0] = '\0';
+	q->nuls = s->nuls;
+	q->dialog = name;
 	r = vos_dialog(s, name, params, n, &q->out, idle_s);
 	q->ran = r == 0;
 	return r;
 }
 
-/* r: the dialog's result, or the parser's once the dialog ran. */
+/*
+ * A listing whose output held NUL bytes is refused (ERR_PARSE, the reason
+ * in q->why): the engine drops them before the parser sees the text, so a
+ * name with a NUL inside would come out as another name (a byte lost in
+ * the middle of "tomcat/tom\0cat.pem"), and a line of the node's own
+ * state cannot be told from a corrupted one.  The CLI never prints NUL:
+ * such a node is not read, so it is not touched.  r: the dialog's result.
+ */
+static int
+vos_query_clean(const struct vos_session *s, struct vos_query *q, int r)
+{
+	if (r != 0 || s->nuls == q->nuls)
+		return r;
+	snprintf(q->why, sizeof q->why, "the output holds %llu NUL byte%s: "
+	    "refused (the names in it cannot be trusted)",
+	    (unsigned long long)(s->nuls - q->nuls),
+	    s->nuls - q->nuls == 1 ? "" : "s");
+	return ERR_PARSE;
+}
+
+/*
+ * r: the dialog's result, or the parser's once the dialog ran.  A failed
+ * dialog's error ("NODE: dialog-name: why") names the CLI command instead
+ * of the dialog ("NODE: show cert list own: why"; the why names the dialog
+ * and its step).
+ */
 static int
 vos_query_end(struct vos_session *s, struct vos_query *q, const char *what,
     int r)
 {
+	char was[sizeof s->error];
+	size_t nl, dl;
+
 	if (r != 0 && q->ran)
 		vos_fail(s, "%s: %s: %s", s->node, what, q->why);
+	else if (r != 0 && q->dialog != NULL) {
+		nl = strlen(s->node);
+		dl = strlen(q->dialog);
+		if (strncmp(s->error, s->node, nl) == 0 &&
+		    strncmp(s->error + nl, ": ", 2) == 0 &&
+		    strncmp(s->error + nl + 2, q->dialog, dl) == 0 &&
+		    strncmp(s->error + nl + 2 + dl, ": ", 2) == 0) {
+			snprintf(was, sizeof was, "%s", s->error + nl + dl + 4);
+			vos_fail(s, "%s: %s: %s", s->node, what, was);
+		}
+	}
 	buf_clear(&q->out);
 	return r;
 }
@@ -401,8 +460,8 @@ vos_cluster(struct vos_session *s, struct vos_node **nodes, size_t *n)
 	struct vos_query q;
 	int r;
 
-	if ((r = vos_query(s, &q, "cluster-show", NULL, 0,
-	    VOS_CMD_IDLE(s))) == 0)
+	r = vos_query(s, &q, "cluster-show", NULL, 0, VOS_CMD_IDLE(s));
+	if ((r = vos_query_clean(s, &q, r)) == 0)
 		r = parse_cluster(buf_str(&q.out), q.out.len, nodes, n, q.why,
 		    sizeof q.why);
 	return vos_query_end(s, &q, "show network cluster", r);
@@ -414,7 +473,8 @@ vos_version(struct vos_session *s, char *version, size_t vsz, int *major)
 	struct vos_query q;
 	int r;
 
-	if ((r = vos_query(s, &q, "version", NULL, 0, VOS_CMD_IDLE(s))) == 0)
+	r = vos_query(s, &q, "version", NULL, 0, VOS_CMD_IDLE(s));
+	if ((r = vos_query_clean(s, &q, r)) == 0)
 		r = parse_version(buf_str(&q.out), q.out.len, version, vsz,
 		    major, q.why, sizeof q.why);
 	return vos_query_end(s, &q, "show version active", r);
@@ -473,6 +533,7 @@ vos_cert_list(struct vos_session *s, int trust, struct vos_cert_entry **v,
 
 	memset(&sk, 0, sizeof sk);
 	r = vos_query(s, &q, "cert-list", &p, 1, VOS_CMD_IDLE(s));
+	r = vos_query_clean(s, &q, r);
 	/* The identity list must parse whole.  A trust store may hold a file
 	 * whose name cannot be sent back to the CLI safely: it is skipped
 	 * (and said), never used. */
@@ -501,7 +562,8 @@ vos_cert_show(struct vos_session *s, int trust, const char *unit,
 
 	snprintf(what, sizeof what, "show cert %s %s/%s", p[0].value, unit,
 	    file);
-	if ((r = vos_query(s, &q, "cert-show", p, 3, VOS_CMD_IDLE(s))) == 0)
+	r = vos_query(s, &q, "cert-show", p, 3, VOS_CMD_IDLE(s));
+	if ((r = vos_query_clean(s, &q, r)) == 0)
 		r = parse_cert_show(buf_str(&q.out), q.out.len, ci, pem, q.why,
 		    sizeof q.why);
 	return vos_query_end(s, &q, what, r);
@@ -529,8 +591,8 @@ vos_service_list(struct vos_session *s, struct vos_service **v, size_t *n)
 	struct vos_query q;
 	int r;
 
-	if ((r = vos_query(s, &q, "service-list", NULL, 0,
-	    VOS_CMD_IDLE(s))) == 0)
+	r = vos_query(s, &q, "service-list", NULL, 0, VOS_CMD_IDLE(s));
+	if ((r = vos_query_clean(s, &q, r)) == 0)
 		r = parse_service_list(buf_str(&q.out), q.out.len, v, n, q.why,
 		    sizeof q.why);
 	return vos_query_end(s, &q, "utils service list", r);
@@ -565,7 +627,8 @@ vos_ha_status(struct vos_session *s, struct vos_ha *ha)
 	struct vos_query q;
 	int r;
 
-	if ((r = vos_query(s, &q, "ha-status", NULL, 0, VOS_CMD_IDLE(s))) == 0)
+	r = vos_query(s, &q, "ha-status", NULL, 0, VOS_CMD_IDLE(s));
+	if ((r = vos_query_clean(s, &q, r)) == 0)
 		r = parse_ha_status(buf_str(&q.out), q.out.len, ha, q.why,
 		    sizeof q.why);
 	return vos_query_end(s, &q, "utils ha status", r);
@@ -577,8 +640,8 @@ vos_sso_status(struct vos_session *s, int *enabled)
 	struct vos_query q;
 	int r;
 
-	if ((r = vos_query(s, &q, "sso-status", NULL, 0,
-	    VOS_CMD_IDLE(s))) == 0)
+	r = vos_query(s, &q, "sso-status", NULL, 0, VOS_CMD_IDLE(s));
+	if ((r = vos_query_clean(s, &q, r)) == 0)
 		r = parse_sso_status(buf_str(&q.out), q.out.len, enabled, q.why,
 		    sizeof q.why);
 	return vos_query_end(s, &q, "utils sso status", r);
