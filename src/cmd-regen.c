@@ -140,8 +140,9 @@ regen_checks(const struct cmd_ctx *ctx, const struct regen_opts *o,
 
 	for (i = 0; i < f->n; i++)
 		if (!f->nodes[i].reachable && (o->nnodes == 0)) {
-			log_error("refused: %s is unreachable (%s); a cluster is "
-			    "changed whole or not at all (--node limits a run)",
+			log_error("refused: %s could not be reached or read "
+			    "(%s); a cluster is changed whole or not at all "
+			    "(--node limits a run)",
 			    f->nodes[i].name, f->nodes[i].error);
 			return EXIT_REFUSED;
 		}
@@ -263,8 +264,9 @@ regen_due(const struct facts *f, unsigned units, int threshold_days,
 		if (nd->product != PRODUCT_IMP)
 			continue;
 		if (!nd->reachable) {
-			snprintf(why, whysz, "%s is unreachable (%s): cannot tell "
-			    "whether its certificates are due", nd->name,
+			snprintf(why, whysz, "%s could not be reached or read "
+			    "(%s): cannot tell whether its certificates are due",
+			    nd->name,
 			    nd->error);
 			return ERR_NOTFOUND;
 		}
