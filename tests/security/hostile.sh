@@ -7,9 +7,7 @@
 # the terminal unescaped (no control byte but LF and TAB in certregen's
 # stdout/stderr, for every command, `cli` included).  Range 127.0.134.x.
 #
-# Not covered, for want of a simulator knob (see docs/simulator.md): huge
-# lines and NUL bytes in CLI output (a CN is at most 64 bytes and
-# libconfig strings hold no NUL).
+# Huge lines and NUL bytes in CLI output are tests/security/hostile-bytes.sh's.
 . "${top_srcdir:-.}/tests/lib.sh"
 . "$top_srcdir/tests/sim/sim-lib.sh"
 . "$top_srcdir/tests/security/sec-lib.sh"
