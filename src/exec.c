@@ -28,6 +28,7 @@
 #include "journal.h"
 #include "log.h"
 #include "output.h"
+#include "par.h"
 #include "parse.h"
 #include "plan.h"
 #include "plan-json.h"
@@ -86,9 +87,10 @@ exec_node(const struct exec *x, const struct plan_step *s)
 	return &x->rt->facts.nodes[s->node];
 }
 
-/* The node's session, opened again if it was dropped. */
+/* The node's session, opened again if it was dropped; err gets the reason
+ * when it cannot be (a thread of exec_export passes its own buffer). */
 static struct vos_session *
-exec_session(struct exec *x, int node)
+exec_session_why(struct exec *x, int node, char *err, size_t errsz)
 {
 	struct pool *pl = &x->rt->pool;
 	struct fact_node *nd = &x->rt->facts.nodes[node];
@@ -105,11 +107,17 @@ exec_session(struct exec *x, int node)
 		return NULL;
 	if (vos_open(x->rt->site, x->rt->dialogs, &t, pl->transcript_dir,
 	    &pl->s[node], why, sizeof why) != 0) {
-		exec_fail(x, "%s", why);
+		snprintf(err, errsz, "%s", why);
 		return NULL;
 	}
 	log_info("%s: logged in again", nd->name);
 	return pl->s[node];
+}
+
+static struct vos_session *
+exec_session(struct exec *x, int node)
+{
+	return exec_session_why(x, node, x->why, sizeof x->why);
 }
 
 static void
@@ -270,10 +278,11 @@ exec_service(struct exec *x, const struct plan_step *st, const char *action,
 
 /* ------------------------------------------------------------ files */
 
-/* Write data to path (O_EXCL unless replace); 0, or ERR_IO with why. */
+/* Write data to path (O_EXCL unless replace) and fsync it; 0, or ERR_IO
+ * with why. */
 static int
-exec_write_file(struct exec *x, const char *path, const char *data, size_t n,
-    mode_t mode, int replace)
+exec_write_file(char *why, size_t whysz, const char *path, const char *data,
+    size_t n, mode_t mode, int replace)
 {
 	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW;
 	size_t off = 0;
@@ -282,7 +291,8 @@ exec_write_file(struct exec *x, const char *path, const char *data, size_t n,
 	if ((fd = open(path, flags, mode)) == -1) {
 		if (errno == EEXIST && !replace)
 			return 0; /* the older copy stays */
-		exec_fail(x, "cannot write %s: %s", path, strerror(errno));
+		snprintf(why, whysz, "cannot write %s: %s", path,
+		    strerror(errno));
 		return ERR_IO;
 	}
 	while (off < n) {
@@ -291,49 +301,172 @@ exec_write_file(struct exec *x, const char *path, const char *data, size_t n,
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			exec_fail(x, "cannot write %s: %s", path,
+			snprintf(why, whysz, "cannot write %s: %s", path,
 			    strerror(errno));
 			close(fd);
 			return ERR_IO;
 		}
 		off += (size_t)w;
 	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		exec_fail(x, "cannot write %s: %s", path, strerror(errno));
+	if (fsync(fd) != 0) {
+		snprintf(why, whysz, "cannot write %s: %s", path,
+		    strerror(errno));
+		close(fd);
+		return ERR_IO;
+	}
+	if (close(fd) != 0) {
+		snprintf(why, whysz, "cannot write %s: %s", path,
+		    strerror(errno));
 		return ERR_IO;
 	}
 	return 0;
 }
 
+/* Largest backup file read back (a PEM certificate is a few KiB). */
+#define EXEC_BACKUP_MAX (256 * 1024)
+
+/*
+ * What a backup file left by an earlier attempt of this run holds: 0 no
+ * file (or a write a kill cut short, which is not a certificate: removed),
+ * 1 the certificate with serial want (any one when want is NULL), else an
+ * ERR_* with x->why (it holds another certificate: it is never replaced).
+ */
+static int
+exec_backup_found(struct exec *x, const char *path, const char *want)
+{
+	struct cert_info ci;
+	char why[512], *data;
+	size_t len = 0;
+	ssize_t n;
+	int fd, r;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		exec_fail(x, "cannot read %s: %s", path, strerror(errno));
+		return ERR_IO;
+	}
+	if ((data = malloc(EXEC_BACKUP_MAX + 1)) == NULL) {
+		close(fd);
+		exec_fail(x, "out of memory");
+		return ERR_NOMEM;
+	}
+	while (len < EXEC_BACKUP_MAX) {
+		n = read(fd, data + len, EXEC_BACKUP_MAX - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			exec_fail(x, "cannot read %s: %s", path,
+			    strerror(errno));
+			close(fd);
+			free(data);
+			return ERR_IO;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	data[len] = '\0';
+	r = cert_from_pem(data, len, &ci, why, sizeof why);
+	free(data);
+	if (r != 0) {
+		/* Written by this program from a certificate it parsed: one
+		 * that does not parse is a write cut short before its fsync. */
+		log_warn("%s: %s (a write cut short); removed", path, why);
+		if (unlink(path) != 0) {
+			exec_fail(x, "cannot remove %s: %s", path,
+			    strerror(errno));
+			return ERR_IO;
+		}
+		return 0;
+	}
+	if (want == NULL || strcmp(ci.serial, want) == 0) {
+		log_info("%s: kept from an earlier attempt", path);
+		return 1;
+	}
+	exec_fail(x, "%s holds the certificate with serial %s, not the one "
+	    "to be replaced (%s); it is never overwritten: move it away and "
+	    "run the same command again", path, ci.serial, want);
+	return ERR_VERIFY;
+}
+
+/* The regen step a backup step protects, or NULL. */
+static const struct plan_step *
+exec_regen_of(const struct exec *x, const struct plan_step *st)
+{
+	size_t i;
+
+	for (i = 0; i < x->p->n; i++) {
+		const struct plan_step *s = &x->p->steps[i];
+
+		if (s->kind == STEP_REGEN && s->node == st->node &&
+		    s->unit == st->unit)
+			return s;
+	}
+	return NULL;
+}
+
 /* ------------------------------------------------------------ steps */
 
+/*
+ * The certificate a regen replaces, saved before the regen begins.  Which
+ * one: the journal's old_serial once the regen has begun (a resumed run),
+ * else the inventory's serial.  The inventory read that PEM already and
+ * its copy is written when it is that certificate; the node is asked again
+ * only when the copy is missing or is not (an inventory taken after the
+ * regen).  A backup an earlier attempt wrote stays as it is.
+ */
 static int
 exec_backup(struct exec *x, const struct plan_step *st)
 {
 	const struct fact_node *nd = exec_node(x, st);
 	const struct fact_unit *fu = &nd->units[st->unit];
-	struct vos_session *s = exec_session(x, st->node);
+	const struct plan_step *rg = exec_regen_of(x, st);
+	json_t *data = rg != NULL ? journal_step_data(x->j, rg->key) : NULL;
+	const char *want = json_string_value(json_object_get(data,
+	    "old_serial"));
+	struct vos_session *s;
 	struct cert_info ci;
 	char dir[PATH_MAX], path[PATH_MAX + 300];
 	char *pem = NULL;
-	int r;
+	int r, begun = want != NULL;
 
-	if (s == NULL)
-		return ERR_CONNECT;
+	if (want == NULL && fu->have_cert)
+		want = fu->cert.serial;
 	snprintf(dir, sizeof dir, "%s/backup/%s", x->rt->site->state_dir,
 	    x->o->run_id);
 	if (runtime_mkdirs(dir, 0700) != 0) {
 		exec_fail(x, "cannot make %s: %s", dir, strerror(errno));
 		return ERR_IO;
 	}
+	snprintf(path, sizeof path, "%s/%s-%s.pem", dir, nd->name,
+	    unit_name(st->unit));
+	if ((r = exec_backup_found(x, path, want)) != 0)
+		return r == 1 ? 0 : r;
+	if (fu->pem != NULL && fu->have_cert && want != NULL &&
+	    strcmp(fu->cert.serial, want) == 0)
+		return exec_write_file(x->why, sizeof x->why, path, fu->pem,
+		    strlen(fu->pem), 0600, 0);
+	if ((s = exec_session(x, st->node)) == NULL)
+		return ERR_CONNECT;
 	if ((r = vos_cert_show(s, 0, unit_name(st->unit), fu->file, &ci,
 	    &pem)) != 0) {
 		exec_fail(x, "%s", vos_error(s));
 		return r;
 	}
-	snprintf(path, sizeof path, "%s/%s-%s.pem", dir, nd->name,
-	    unit_name(st->unit));
-	r = exec_write_file(x, path, pem, strlen(pem), 0600, 0);
+	if (begun && strcmp(ci.serial, want) != 0) {
+		/* The regen happened, and the backup written before it is
+		 * gone: the node holds only the new certificate now. */
+		log_warn("%s: %s: no backup of the old certificate (serial "
+		    "%s): %s is missing and the node holds the new one "
+		    "(serial %s) already", nd->name, unit_name(st->unit), want,
+		    path, ci.serial);
+		free(pem);
+		return 0;
+	}
+	r = exec_write_file(x->why, sizeof x->why, path, pem, strlen(pem),
+	    0600, 0);
 	free(pem);
 	return r;
 }
@@ -511,51 +644,100 @@ exec_delete(struct exec *x, const struct plan_step *st)
 	return ERR_VERIFY;
 }
 
+/* The units exported, for the clients' trust stores. */
+static const int exec_export_units[] = { UNIT_TOMCAT, UNIT_CUP_XMPP };
+#define EXEC_NEXPORT \
+	(sizeof exec_export_units / sizeof exec_export_units[0])
+
+/* One IM/P node's exports, done in its own thread: only this struct and
+ * the node's pool slot are written there. */
+struct export_node {
+	int node;
+	int r;
+	int wrote[EXEC_NEXPORT];
+	char path[EXEC_NEXPORT][PATH_MAX];
+	char why[1024];
+};
+
+struct export_ctx {
+	struct exec *x;
+	struct export_node *v;
+};
+
+static void
+exec_export_one(void *arg, size_t i)
+{
+	struct export_ctx *c = arg;
+	struct exec *x = c->x;
+	struct export_node *e = &c->v[i];
+	const struct fact_node *nd = &x->rt->facts.nodes[e->node];
+	size_t k;
+
+	for (k = 0; k < EXEC_NEXPORT && e->r == 0; k++) {
+		int u = exec_export_units[k];
+		struct vos_session *s;
+		struct cert_info ci;
+		char *pem = NULL;
+
+		if (!(x->p->units & UNIT_BIT(u)) || !nd->units[u].present)
+			continue;
+		if ((s = exec_session_why(x, e->node, e->why,
+		    sizeof e->why)) == NULL) {
+			e->r = ERR_CONNECT;
+			break;
+		}
+		if ((e->r = vos_cert_show(s, 0, unit_name(u), nd->units[u].file,
+		    &ci, &pem)) != 0) {
+			snprintf(e->why, sizeof e->why, "%s", vos_error(s));
+			break;
+		}
+		snprintf(e->path[k], sizeof e->path[k], "%s/%s-%s.pem",
+		    x->rt->site->export_dir, nd->name, unit_name(u));
+		e->r = exec_write_file(e->why, sizeof e->why, e->path[k], pem,
+		    strlen(pem), 0640, 1);
+		free(pem);
+		e->wrote[k] = e->r == 0;
+	}
+}
+
+/* The new tomcat and cup-xmpp certificates of every IM/P node, one thread
+ * a node (ssh.parallel at once); the files and the first error in node
+ * order. */
 static int
 exec_export(struct exec *x)
 {
 	const struct facts *f = &x->rt->facts;
 	const struct site *site = x->rt->site;
-	json_t *files = json_array();
-	static const int units[] = { UNIT_TOMCAT, UNIT_CUP_XMPP };
-	size_t i, k;
+	struct export_ctx c = { x, NULL };
+	json_t *files;
+	size_t i, k, n = 0;
 	int r = 0;
 
 	if (runtime_mkdirs(site->export_dir, 0750) != 0) {
 		exec_fail(x, "cannot make %s: %s", site->export_dir,
 		    strerror(errno));
-		json_decref(files);
 		return ERR_IO;
 	}
-	for (i = 0; i < f->n && r == 0; i++) {
-		const struct fact_node *nd = &f->nodes[i];
-
-		if (nd->product != PRODUCT_IMP)
-			continue;
-		for (k = 0; k < 2 && r == 0; k++) {
-			struct vos_session *s;
-			struct cert_info ci;
-			char path[PATH_MAX];
-			char *pem = NULL;
-
-			if (!(x->p->units & UNIT_BIT(units[k])) ||
-			    !nd->units[units[k]].present)
-				continue;
-			if ((s = exec_session(x, (int)i)) == NULL)
-				return ERR_CONNECT;
-			if ((r = vos_cert_show(s, 0, unit_name(units[k]),
-			    nd->units[units[k]].file, &ci, &pem)) != 0) {
-				exec_fail(x, "%s", vos_error(s));
-				break;
-			}
-			snprintf(path, sizeof path, "%s/%s-%s.pem",
-			    site->export_dir, nd->name, unit_name(units[k]));
-			r = exec_write_file(x, path, pem, strlen(pem), 0640, 1);
-			free(pem);
-			if (r == 0)
-				json_array_append_new(files, output_jstr(path));
+	if (f->n > 0 && (c.v = calloc(f->n, sizeof *c.v)) == NULL) {
+		exec_fail(x, "out of memory");
+		return ERR_NOMEM;
+	}
+	for (i = 0; i < f->n; i++)
+		if (f->nodes[i].product == PRODUCT_IMP)
+			c.v[n++].node = (int)i;
+	(void)par_run(n, site->ssh.parallel, exec_export_one, &c);
+	files = json_array();
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < EXEC_NEXPORT; k++)
+			if (c.v[i].wrote[k])
+				json_array_append_new(files,
+				    output_jstr(c.v[i].path[k]));
+		if (c.v[i].r != 0 && r == 0) {
+			r = c.v[i].r;
+			exec_fail(x, "%s", c.v[i].why);
 		}
 	}
+	free(c.v);
 	json_object_set_new(x->report, "exported", files);
 	return r;
 }

@@ -36,11 +36,22 @@ facts_sort(struct facts *f)
 }
 
 void
+facts_units_clear(struct fact_node *n)
+{
+	int u;
+
+	for (u = 0; u < UNIT_COUNT; u++)
+		free(n->units[u].pem);
+	memset(n->units, 0, sizeof n->units);
+}
+
+void
 facts_clear(struct facts *f)
 {
 	size_t i;
 
 	for (i = 0; i < f->n; i++) {
+		facts_units_clear(&f->nodes[i]);
 		free(f->nodes[i].services);
 		free(f->nodes[i].trust);
 		vos_ha_clear(&f->nodes[i].ha);

@@ -22,6 +22,9 @@ struct fact_unit {
 	char file[256];         /* "tomcat.pem" */
 	struct cert_info cert;  /* from show cert own (valid when have_cert) */
 	int have_cert;
+	char *pem;              /* that certificate's PEM block (malloc'd,
+	                           NULL when not read): the backup before a
+	                           regen writes it rather than ask again */
 };
 
 struct fact_trust {
@@ -66,7 +69,10 @@ struct facts {
 
 /* Put nodes in procedure order (stable within a class by name). */
 void facts_sort(struct facts *f);
+/* Free everything (each unit's pem too) and zero f. */
 void facts_clear(struct facts *f);
+/* Free a node's unit PEMs and zero its units (before they are read again). */
+void facts_units_clear(struct fact_node *n);
 
 /* Index of a node by name (case-insensitive), or -1. */
 int facts_node_index(const struct facts *f, const char *name);

@@ -321,7 +321,11 @@ inventory_certs(struct vos_session *s, struct fact_node *nd)
 		fu->present = 1;
 		fu->ca_signed = v[i].ca_signed || !v[i].self_signed;
 		snprintf(fu->file, sizeof fu->file, "%s", v[i].file);
-		r = vos_cert_show(s, 0, v[i].unit, v[i].file, &fu->cert, NULL);
+		/* The PEM is kept for the backup before a regen (exec.c). */
+		free(fu->pem);
+		fu->pem = NULL;
+		r = vos_cert_show(s, 0, v[i].unit, v[i].file, &fu->cert,
+		    &fu->pem);
 		if (r == 0) {
 			fu->have_cert = 1;
 			/* Trust the certificate over the listing's words. */
@@ -377,7 +381,7 @@ inventory_collect_one(void *arg, size_t i)
 	if ((c->what & INV_VERSION) && r == 0)
 		r = vos_version(s, nd->version, sizeof nd->version, &nd->major);
 	if ((c->what & INV_CERTS) && r == 0) {
-		memset(nd->units, 0, sizeof nd->units);
+		facts_units_clear(nd);
 		r = inventory_certs(s, nd);
 	}
 	if ((c->what & INV_SERVICES) && r == 0) {
