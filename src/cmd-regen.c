@@ -560,8 +560,12 @@ regen_run(struct cmd_ctx *ctx, const struct regen_opts *o)
 		goto out;
 	}
 	what = INV_CERTS | INV_SERVICES | INV_VERSION | INV_HA;
+	/* A regen ends by checking every node's ipsec-trust: a trust store
+	 * that cannot be read refuses the run before anything changes. */
 	if (o->prune && !resume)
 		what |= INV_TRUST;
+	else if (!resume)
+		what |= INV_TRUST_LIST;
 	inventory_collect(&rt.pool, &rt.facts, what);
 
 	memset(&rq, 0, sizeof rq);

@@ -392,6 +392,13 @@ inventory_collect_one(void *arg, size_t i)
 	}
 	if ((c->what & INV_TRUST) && r == 0)
 		r = inventory_trust(s, nd);
+	else if ((c->what & INV_TRUST_LIST) && r == 0) {
+		struct vos_cert_entry *v = NULL;
+		size_t n = 0;
+
+		r = vos_cert_list(s, 1, &v, &n);
+		free(v);
+	}
 	/* Each IM/P node reports its own Presence Redundancy Group only:
 	 * every node is asked, and the views are merged afterwards. */
 	if ((c->what & INV_HA) && nd->product == PRODUCT_IMP && r == 0) {

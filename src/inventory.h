@@ -45,6 +45,9 @@ int inventory_discover(struct pool *p, struct facts *f, char *why,
 #define INV_HA       0x08  /* utils ha status, utils sso status (IM/P pub) */
 #define INV_VERSION  0x10
 #define INV_ALL      0x1f
+/* The trust listing read and parsed, nothing kept: a node whose trust
+ * store cannot be read is unreachable before a regen changes anything. */
+#define INV_TRUST_LIST 0x20
 
 /*
  * Collect what on every reachable node, in parallel (opening sessions as

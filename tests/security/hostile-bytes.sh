@@ -141,11 +141,10 @@ bytes_case "NUL service list" \
 	'{ kind = "nul-bytes"; node = "IMPSUB1"; prefix = "utils service list"; }' \
 	"utils service list" 0
 
-# (a') only `show cert list trust` is huge: regen does not read trust
-# stores before it starts, only its final verify does (the ipsec-trust
-# check), so it regenerates and restarts everything, then stops at verify
-# with a pending run.  A node whose listing cannot be read should stop the
-# run before anything changes: a known bug, marked TODO (cmd-regen.c).
+# (a') only `show cert list trust` is huge: regen reads every trust
+# listing before it starts (its verification ends with the ipsec-trust
+# check), so the node that cannot be read stops it before anything
+# changes.
 start '{ kind = "huge-line"; node = "IMPSUB1"; prefix = "show cert list trust"; }' ||
 	{ ok 1 "huge trust list: vos-sim starts"; tap_done; exit 1; }
 run_cr "huge trust list: prune-trust --yes" prune-trust --yes
@@ -153,12 +152,12 @@ is "$rc" 3 "huge trust list: prune-trust --yes refused"
 has "$err" "IMPSUB1: show cert list trust: " \
 	"huge trust list: prune-trust names the node and the command"
 run_cr "huge trust list: regen --yes" regen --yes
-sec_todo $((rc != 3)) "huge trust list: regen --yes refused before any change (exit $rc)"
+ok $((rc != 3)) "huge trust list: regen --yes refused before any change (exit $rc)"
 has "$err" "IMPSUB1: show cert list trust: " \
 	"huge trust list: regen names the node and the command"
 ev=$(cat "$tmp/state/events.jsonl")
 case "$ev" in *'"ev":"regen"'*) c=1 ;; *) c=0 ;; esac
-sec_todo $c "huge trust list: nothing regenerated"
+ok $c "huge trust list: nothing regenerated"
 lacks "$ev" '"ev":"trust-delete"' "huge trust list: no trust certificate deleted"
 sec_cmdcheck "$tmp/state/events.jsonl" >"$tmp/cmds"
 is "$(grep '^BAD' "$tmp/cmds")" "" \
