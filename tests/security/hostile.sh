@@ -26,17 +26,6 @@ HOSTILE_TRUST='expired_trust = (
   { nodes = "*"; unit = "tomcat-trust"; cn = "plain-expired"; days_ago = 40; }
 );'
 
-# ctl FILE: the control bytes of FILE other than LF and TAB, C1 controls
-# in UTF-8 included; empty when clean.
-ctl() {
-	"$PYTHON3" - "$1" <<'PY'
-import re, sys
-b = open(sys.argv[1], "rb").read()
-bad = set(re.findall(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]", b))
-print(" ".join(sorted(repr(x) for x in bad)))
-PY
-}
-
 # each CMD...: run certregen CMD, keep its streams as $tmp/out.$i, err.$i
 i=0
 each() {
@@ -50,8 +39,8 @@ each() {
 }
 
 streams_clean() {  # streams_clean LABEL
-	is "$(ctl "$tmp/out.$i")" "" "$1: no control byte on stdout"
-	is "$(ctl "$tmp/err.$i")" "" "$1: no control byte on stderr"
+	is "$(sec_ctl "$tmp/out.$i")" "" "$1: no control byte on stdout"
+	is "$(sec_ctl "$tmp/err.$i")" "" "$1: no control byte on stderr"
 }
 
 # ---------------------------------------------- hostile trust file names
@@ -88,32 +77,9 @@ each cli IMPPUB "show cert list trust"
 has "$(cat "$tmp/out.$i" "$tmp/err.$i")" "evil name" "cli shows the hostile name (escaped)"
 
 # Every command line typed is one of certregen's forms with a safe argument.
-cmdcheck() {
-	"$PYTHON3" - "$tmp/state/events.jsonl" <<'PY'
-import json, re, sys
-forms = [r"set cli pagination off", r"show network cluster",
-         r"show version active", r"show cert list (own|trust)",
-         r"show cert (own|trust) [A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*",
-         r"set cert regen [A-Za-z0-9][A-Za-z0-9-]*",
-         r"set cert delete [A-Za-z0-9][A-Za-z0-9-]*-trust [A-Za-z0-9][A-Za-z0-9._-]*",
-         r"utils service list",
-         r"utils service (restart|stop|start) [A-Za-z0-9][A-Za-z0-9._-]*( [A-Za-z0-9._-]+)*",
-         r"utils (ha|sso) status", r"exit", r"(yes|y|no|n|q)", r""]
-rx = re.compile("^(%s)$" % "|".join(forms))
-n = 0
-for line in open(sys.argv[1], encoding="utf-8"):
-    e = json.loads(line)
-    if e.get("ev") != "cmd":
-        continue
-    n += 1
-    if not rx.match(e["line"]):
-        print("BAD %s %r" % (e["node"], e["line"]))
-print("cmds %d" % n)
-PY
-}
 # The `cli` command types what the user gives it; only certregen's own
 # runs are checked: the log up to the first cli command.
-cmdcheck >"$tmp/cmds"
+sec_cmdcheck "$tmp/state/events.jsonl" >"$tmp/cmds"
 ncmd=$(sed -n 's/^cmds //p' "$tmp/cmds")
 ok $((ncmd < 50)) "the event log holds the commands ($ncmd)"
 is "$(grep '^BAD' "$tmp/cmds" | grep -v "'show cert list trust'\|'utils service list'")" "" \
