@@ -104,11 +104,20 @@ esc_fixed(char *dst, size_t dstsz, const char *s, size_t n)
 	if (b.len < dstsz)
 		memcpy(dst, buf_str(&b), b.len + 1);
 	else if (dstsz > 4) {
-		memcpy(dst, b.data, dstsz - 4);
-		/* Do not cut an escape or a UTF-8 sequence in two. */
-		size_t cut = dstsz - 4;
-		while (cut > 0 && ((unsigned char)dst[cut] & 0xc0) == 0x80)
+		/* Do not cut a UTF-8 sequence or a \xHH escape in two: look
+		 * at the escaped text, not at dst, which holds only the part
+		 * copied. */
+		const unsigned char *t = (const unsigned char *)b.data;
+		size_t cut = dstsz - 4, k;
+
+		while (cut > 0 && (t[cut] & 0xc0) == 0x80)
 			cut--;
+		for (k = cut > 3 ? cut - 3 : 0; k < cut; k++)
+			if (t[k] == '\\' && k + 4 > cut) {
+				cut = k;
+				break;
+			}
+		memcpy(dst, b.data, cut);
 		memcpy(dst + cut, "...", 4);
 	} else
 		dst[0] = '\0';

@@ -39,8 +39,17 @@ main(void)
 	is_str(esc("\xed\xa0\x80", 3, 0), "\\xed\\xa0\\x80",
 	    "surrogate escaped");
 	is_str(esc("\xf0\x9f\x98\x80", 4, 0), "\xf0\x9f\x98\x80", "emoji kept");
+	/* dst filled with UTF-8 continuation bytes first: the cut must look
+	 * at the text, not at what dst held before. */
+	memset(fixed, 0x80, sizeof fixed);
 	esc_fixed(fixed, sizeof fixed, "0123456789abcdef", 16);
 	is_str(fixed, "01234567...", "fixed truncates with ...");
+	memset(fixed, 0x80, sizeof fixed);
+	esc_fixed(fixed, sizeof fixed, "0123456\xc3\xa9" "abcdef", 13);
+	is_str(fixed, "0123456...", "fixed does not cut a UTF-8 sequence");
+	memset(fixed, 0x80, sizeof fixed);
+	esc_fixed(fixed, sizeof fixed, "012345\x01" "abcdef", 13);
+	is_str(fixed, "012345...", "fixed does not cut a \\xHH escape");
 	esc_fixed(fixed, sizeof fixed, "\x1b\x1b", 2);
 	is_str(fixed, "\\e\\e", "fixed escapes");
 	is_int(esc_utf8_len((const unsigned char *)"\xf4\x90\x80\x80", 4), 0,
