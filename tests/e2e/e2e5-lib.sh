@@ -25,6 +25,9 @@
 #                           every service STARTED as at the opening, HA as
 #                           at the opening, no run pending
 #   e5_unchanged LABEL      nothing in the event log changed the cluster
+#   e5_settle               wait (30 s at most) until every session the
+#                           simulator accepted has ended: after kill -9 it
+#                           still finishes a command it had begun
 E5_CHECK="$top_srcdir/tests/e2e/e2e5-check.py"
 CONFORMANCE="$top_srcdir/tests/conformance"
 E5_PW=${E5_PW:-e2e5-password}
@@ -53,6 +56,16 @@ EOF
 			cat
 		fi
 	} >"$tmp/cluster.conf"
+}
+
+e5_settle() {
+	_n=0
+	while [ "$(grep -c '"ev":"connect"' "$tmp/state/events.jsonl")" -gt \
+	    "$(grep -c '"ev":"disconnect"' "$tmp/state/events.jsonl")" ] &&
+	    [ $_n -lt 300 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
 }
 
 e5_site() {

@@ -101,15 +101,7 @@ e5_cr_bg regen --yes --ack-sso --cert tomcat
 e5_check kill-journal "$tmp/cr/state/journal.jsonl" 1 "$cr_pid" 60 >/dev/null
 ok $? "an interrupted run (killed at its first step)"
 wait "$cr_pid"
-# The simulator finishes a command it had begun (a regen takes a while)
-# before it sees the killed client's connection close: wait for every
-# session to end before taking the log's size.
-n=0
-while [ "$(grep -c '"ev":"connect"' "$ev")" -gt "$(grep -c '"ev":"disconnect"' "$ev")" ] &&
-    [ $n -lt 300 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+e5_settle
 size=$(wc -c <"$ev")
 E5_SITE_EXTRA=$outside e5_site 127.0.51
 e5_cr regen --yes --ack-sso --cert tomcat

@@ -223,6 +223,7 @@ for n in 3 5; do
 	e5_check kill-journal "$jr" "$n" "$cr_pid" 60 >/dev/null
 	ok $? "$l: killed"
 	wait "$cr_pid"
+	e5_settle
 	dry "$l" regen --cert cup-xmpp
 	printf '%s\n' "$out" | sed 's/^/#   /'
 	has "$out" "Cisco XCP Router on IMPSUB1" "$l: the remaining restart is listed"
@@ -237,6 +238,7 @@ e5_cr_bg prune-trust --yes
 e5_check kill-journal "$jr" 4 "$cr_pid" 60 >/dev/null
 ok $? "$l: killed"
 wait "$cr_pid"
+e5_settle
 dry "$l" prune-trust
 printf '%s\n' "$out" | sed 's/^/#   /'
 e5_cr prune-trust --yes
