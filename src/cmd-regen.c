@@ -864,42 +864,38 @@ regen_parse(struct cmd_ctx *ctx, const struct cmd_entry *e,
 	return EXIT_DONE;
 }
 
+/* The three commands: one option parser and one run, told apart by o. */
 static int
-cmd_regen_exec(struct cmd_ctx *ctx)
+regen_exec(struct cmd_ctx *ctx, const struct cmd_entry *entry, int renew,
+    int prune)
 {
 	struct regen_opts o;
 	int r;
 
 	memset(&o, 0, sizeof o);
-	if ((r = regen_parse(ctx, &cmd_regen_entry, &o)) != EXIT_DONE)
+	o.renew = renew;
+	o.prune = prune;
+	if ((r = regen_parse(ctx, entry, &o)) != EXIT_DONE)
 		return r;
 	return regen_run(ctx, &o);
+}
+
+static int
+cmd_regen_exec(struct cmd_ctx *ctx)
+{
+	return regen_exec(ctx, &cmd_regen_entry, 0, 0);
 }
 
 static int
 cmd_renew_exec(struct cmd_ctx *ctx)
 {
-	struct regen_opts o;
-	int r;
-
-	memset(&o, 0, sizeof o);
-	o.renew = 1;
-	if ((r = regen_parse(ctx, &cmd_renew_entry, &o)) != EXIT_DONE)
-		return r;
-	return regen_run(ctx, &o);
+	return regen_exec(ctx, &cmd_renew_entry, 1, 0);
 }
 
 static int
 cmd_prune_exec(struct cmd_ctx *ctx)
 {
-	struct regen_opts o;
-	int r;
-
-	memset(&o, 0, sizeof o);
-	o.prune = 1;
-	if ((r = regen_parse(ctx, &cmd_prune_entry, &o)) != EXIT_DONE)
-		return r;
-	return regen_run(ctx, &o);
+	return regen_exec(ctx, &cmd_prune_entry, 0, 1);
 }
 
 const struct cmd_entry cmd_regen_entry = {
