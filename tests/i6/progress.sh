@@ -12,9 +12,11 @@ i6_cluster 127.0.65
 i6_fresh || { ok 1 "vos-sim starts"; tap_done; exit 1; }
 i6_site 127.0.65
 
-# certregen on a pseudo-terminal; everything it wrote goes to $tmp/tty.out.
-TERM=xterm "$PYTHON3" - "$tmp/tty.out" "$CERTREGEN" -c "$tmp/site.conf" \
-	renew --dry-run <<'PY'
+# on_tty ARGS...: certregen ARGS on a pseudo-terminal; everything it
+# wrote goes to $tmp/tty.out; its exit status.
+on_tty() {
+	TERM=xterm "$PYTHON3" - "$tmp/tty.out" "$CERTREGEN" -c "$tmp/site.conf" \
+		"$@" <<'PY'
 import os, pty, sys
 out = sys.argv[1]
 pid, fd = pty.fork()
@@ -33,27 +35,10 @@ _, st = os.waitpid(pid, 0)
 open(out, "wb").write(data)
 sys.exit(os.waitstatus_to_exitcode(st))
 PY
+}
+on_tty renew --dry-run
 is "$?" 0 "a dry run on a terminal: exit 0"
-TERM=xterm "$PYTHON3" - "$tmp/tty.out" "$CERTREGEN" -c "$tmp/site.conf" \
-	renew <<'PY'
-import os, pty, sys
-out = sys.argv[1]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[2], sys.argv[2:])
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-_, st = os.waitpid(pid, 0)
-open(out, "wb").write(data)
-sys.exit(os.waitstatus_to_exitcode(st))
-PY
+on_tty renew
 is "$?" 0 "renew on a terminal: exit 0"
 t=$(cat "$tmp/tty.out")
 has "$t" "$(printf '\033[')" "the block is redrawn in place (cursor movements)"
